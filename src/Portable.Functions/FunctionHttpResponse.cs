@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Primitives;
+
+namespace Portable.Functions;
+
+/// <summary>A provider-neutral HTTP response with a buffered body.</summary>
+public sealed class FunctionHttpResponse
+{
+    private Dictionary<string, StringValues>? _headers;
+    private List<string>? _cookies;
+
+    /// <summary>Gets or sets the status code.</summary>
+    /// <value>The default value is 200.</value>
+    public int StatusCode { get; set; } = 200;
+
+    /// <summary>Gets or sets the media type of the body, or <see langword="null"/> for none.</summary>
+    public string? ContentType { get; set; }
+
+    /// <summary>Gets or sets the body.</summary>
+    public ReadOnlyMemory<byte> Body { get; set; }
+
+    /// <summary>Gets the response headers (other than <c>Content-Type</c> and <c>Set-Cookie</c>); names are case-insensitive.</summary>
+    public IDictionary<string, StringValues> Headers =>
+        _headers ??= new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the <c>Set-Cookie</c> header values.</summary>
+    public IList<string> Cookies => _cookies ??= [];
+
+    /// <summary>Gets whether any header was added, without allocating the collection.</summary>
+    public bool HasHeaders => _headers is { Count: > 0 };
+
+    /// <summary>Gets whether any cookie was added, without allocating the collection.</summary>
+    public bool HasCookies => _cookies is { Count: > 0 };
+
+    /// <summary>Creates a JSON response.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The value to serialize.</param>
+    /// <param name="typeInfo">The source-generated type information for <typeparamref name="T"/>.</param>
+    /// <param name="statusCode">The status code.</param>
+    /// <returns>The response.</returns>
+    public static FunctionHttpResponse Json<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return new FunctionHttpResponse
+        {
+            StatusCode = statusCode,
+            ContentType = MediaTypes.Json,
+            Body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo),
+        };
+    }
+
+    /// <summary>Creates a plain-text response encoded as UTF-8.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="statusCode">The status code.</param>
+    /// <param name="contentType">The media type.</param>
+    /// <returns>The response.</returns>
+    public static FunctionHttpResponse Text(string text, int statusCode = 200, string contentType = "text/plain; charset=utf-8")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new FunctionHttpResponse { StatusCode = statusCode, ContentType = contentType, Body = Encoding.UTF8.GetBytes(text) };
+    }
+
+    /// <summary>Creates a response with raw bytes.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="contentType">The media type.</param>
+    /// <param name="statusCode">The status code.</param>
+    /// <returns>The response.</returns>
+    public static FunctionHttpResponse Bytes(ReadOnlyMemory<byte> body, string contentType = "application/octet-stream", int statusCode = 200) =>
+        new() { StatusCode = statusCode, ContentType = contentType, Body = body };
+
+    /// <summary>Creates a response without a body.</summary>
+    /// <param name="statusCode">The status code.</param>
+    /// <returns>The response.</returns>
+    public static FunctionHttpResponse Empty(int statusCode = 204) => new() { StatusCode = statusCode };
+
+    /// <summary>Creates an RFC 9457 <c>application/problem+json</c> response.</summary>
+    /// <param name="problem">The problem.</param>
+    /// <returns>The response, with the problem's status.</returns>
+    public static FunctionHttpResponse Problem(FunctionProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new FunctionHttpResponse
+        {
+            StatusCode = problem.Status,
+            ContentType = MediaTypes.ProblemJson,
+            Body = ProblemJsonWriter.Write(problem),
+        };
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portable.Functions;
+
+namespace Microsoft.Extensions.DependencyInjection; // Namespace by convention, so the extension is found without a using.
+
+/// <summary>Registers Portable.Functions in a service collection.</summary>
+public static class PortableFunctionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Portable.Functions core and lets <paramref name="configure"/> add functions, serializer contexts
+    /// and middleware. It may be called several times (for instance by a handler library and by the host); the
+    /// registrations add up.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adds functions, serializer contexts and middleware.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddPortableFunctions(this IServiceCollection services, Action<PortableFunctionsBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        FunctionRegistrations? registrations = null;
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(FunctionRegistrations) && descriptor.ImplementationInstance is FunctionRegistrations existing)
+            {
+                registrations = existing;
+                break;
+            }
+        }
+
+        if (registrations is null)
+        {
+            registrations = new FunctionRegistrations();
+            services.AddSingleton(registrations);
+        }
+
+        services.AddOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FunctionCatalog>();
+
+        configure?.Invoke(new PortableFunctionsBuilder(services, registrations));
+        return services;
+    }
+}
