@@ -275,15 +275,18 @@ public abstract class FunctionInvoker
     /// <summary>Builds the 400 problem for a body or data that is not valid JSON or does not bind.</summary>
     private protected FunctionProblem BindingProblem(string invocationId, string what, JsonException exception)
     {
-        var detail = exception.Path is { Length: > 0 } path
-            ? $"The {what} is not valid JSON for this function: error at '{path}'"
-            : $"The {what} is not valid JSON";
-        if (exception.LineNumber is { } line)
+        var detail = $"The {what} is not valid JSON, or does not match the shape function '{Name}' expects";
+        if (exception.Path is { Length: > 0 } path)
         {
-            detail += $", line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}";
+            detail += $", at '{path}'";
         }
 
-        var problem = WithId(new FunctionProblem(400, "Invalid JSON") { Detail = detail + "." }, invocationId);
+        if (exception.LineNumber is { } line)
+        {
+            detail += $" (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})";
+        }
+
+        var problem = WithId(new FunctionProblem(400, "Invalid " + what) { Detail = detail + "." }, invocationId);
         if (exception.Path is { Length: > 0 })
         {
             problem.Extensions["path"] = exception.Path;

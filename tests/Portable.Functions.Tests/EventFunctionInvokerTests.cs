@@ -1,0 +1,122 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Portable.Functions.Testing;
+using Snapshooter;
+using Snapshooter.Xunit3;
+
+namespace Portable.Functions.Tests;
+
+public sealed class EventFunctionInvokerTests
+{
+    private static FunctionEventEnvelope Envelope(string data, string? contentType = "application/json", IReadOnlyDictionary<string, string>? extensions = null) => new()
+    {
+        Id = "evt-1",
+        Source = "//queue/orders",
+        Type = "com.example.payment",
+        Subject = "payments/1",
+        Time = new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero),
+        DataContentType = contentType,
+        DataSchema = "https://example.com/payment.json",
+        Extensions = extensions ?? new Dictionary<string, string>(),
+        Data = Encoding.UTF8.GetBytes(data),
+    };
+
+    [Fact]
+    public async Task InvokeEventAsync_ValidData_BindsDataAndAttributes()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var extensions = new Dictionary<string, string> { ["partitionkey"] = "p1" };
+
+        var result = await host.InvokeEventEnvelopeAsync("pay", Envelope("""{"id":"p-1","amount":12.5}""", extensions: extensions));
+
+        Assert.True(result.Succeeded);
+        var received = (FunctionEvent<Payment>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Equal(new Payment("p-1", 12.5m), received.Data);
+        Assert.Equal("evt-1", received.Id);
+        Assert.Equal("//queue/orders", received.Source);
+        Assert.Equal("com.example.payment", received.Type);
+        Assert.Equal("payments/1", received.Subject);
+        Assert.Equal(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero), received.Time);
+        Assert.Equal("application/json", received.DataContentType);
+        Assert.Equal("https://example.com/payment.json", received.DataSchema);
+        Assert.Equal("1.0", received.SpecVersion);
+        Assert.Equal("p1", received.Extensions["partitionkey"]);
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_FunctionThrows_FailsWith500ProblemWithoutInternals()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+
+        var result = await host.InvokeEventEnvelopeAsync("pay", Envelope("""{"id":"p-1","amount":-1}"""), new TestInvocationOptions { InvocationId = "inv-e1" });
+
+        Assert.Equal(FunctionEventStatus.Failed, result.Status);
+        Assert.IsType<ArgumentOutOfRangeException>(result.Exception);
+        var response = result.Result.ToHttpResponse();
+        Assert.Equal(500, response.StatusCode);
+        Snapshot.Match(Json.Pretty(response.Body));
+    }
+
+    [Theory]
+    [InlineData("{\"id\":", "malformed")]
+    [InlineData("{\"id\":\"p\",\"amount\":\"x\"}", "wrong-type")]
+    [InlineData("", "empty")]
+    [InlineData("null", "null")]
+    public async Task InvokeEventAsync_DataThatDoesNotBind_IsRejectedWith400(string data, string name)
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+
+        var result = await host.InvokeEventEnvelopeAsync("pay", Envelope(data), new TestInvocationOptions { InvocationId = "inv-" + name });
+
+        Assert.Equal(FunctionEventStatus.Rejected, result.Status);
+        Assert.Empty(host.Services.GetRequiredService<InvocationLog>().Events);
+        Snapshot.Match(Json.Pretty(result.Result.ToHttpResponse().Body), SnapshotNameExtension.Create(name));
+    }
+
+    [Theory]
+    [InlineData("plain words", "text/plain", "plain words")]
+    [InlineData("\"a json string\"", "application/json", "a json string")]
+    [InlineData("not quoted", null, "not quoted")]
+    public async Task InvokeEventAsync_StringData_IsTextOrAJsonString(string data, string? contentType, string expected)
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+
+        var result = await host.InvokeEventEnvelopeAsync("text", Envelope(data, contentType));
+
+        Assert.True(result.Succeeded);
+        var received = (FunctionEvent<string>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Equal(expected, received.Data);
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_ByteData_IsPassedThroughUnchanged()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var envelope = new FunctionEventEnvelope { Id = "b", Source = "/s", Type = "t", DataContentType = "application/octet-stream", Data = new byte[] { 0, 255, 7 } };
+
+        var result = await host.InvokeEventEnvelopeAsync("bytes", envelope);
+
+        Assert.True(result.Succeeded);
+        var received = (FunctionEvent<byte[]>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Equal(new byte[] { 0, 255, 7 }, received.Data);
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_TypedData_FromTheTestHost()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+
+        var result = await host.InvokeEventAsync("pay", new Payment("p-9", 1m));
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public async Task InvokeHttpAsync_OnAnEventFunction_Throws()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        Assert.True(host.Catalog.TryGet("pay", out var pay));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pay.InvokeHttpAsync(Json.Post("/pay", "{}")));
+    }
+}
