@@ -34,28 +34,28 @@ internal static class CloudEventReader
     private static readonly JsonEventFormatter Formatter = new();
     private static readonly Dictionary<string, string> NoExtensions = new(0, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Decides the mode as the CloudEvents HTTP binding does: a CloudEvents media type means structured (or batch)
+    /// mode even when <c>ce-</c> headers are present too (the C# SDK sends both); otherwise a <c>ce-specversion</c>
+    /// header means binary mode.
+    /// </summary>
     public static EventRequestMode GetMode(HttpRequest request)
     {
-        if (request.Headers.ContainsKey("ce-specversion"))
+        if (request.ContentType is { } contentType)
         {
-            return EventRequestMode.Binary;
+            var mediaType = MediaTypes.GetMediaType(contentType);
+            if (mediaType.Equals(MediaTypes.CloudEventBatchJson, StringComparison.OrdinalIgnoreCase))
+            {
+                return EventRequestMode.Batch;
+            }
+
+            if (mediaType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase))
+            {
+                return EventRequestMode.Structured;
+            }
         }
 
-        var contentType = request.ContentType;
-        if (contentType is null)
-        {
-            return EventRequestMode.Plain;
-        }
-
-        var mediaType = MediaTypes.GetMediaType(contentType);
-        if (mediaType.Equals(MediaTypes.CloudEventBatchJson, StringComparison.OrdinalIgnoreCase))
-        {
-            return EventRequestMode.Batch;
-        }
-
-        return mediaType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase)
-            ? EventRequestMode.Structured
-            : EventRequestMode.Plain;
+        return request.Headers.ContainsKey("ce-specversion") ? EventRequestMode.Binary : EventRequestMode.Plain;
     }
 
     public static FunctionEventEnvelope ReadBinary(HttpRequest request, ReadOnlyMemory<byte> body)

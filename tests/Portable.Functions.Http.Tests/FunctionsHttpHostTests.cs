@@ -1,0 +1,204 @@
+using Microsoft.AspNetCore.Builder;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.Xunit3;
+
+namespace Portable.Functions.Http.Tests;
+
+public sealed class FunctionsHttpHostTests
+{
+    [Fact]
+    public async Task HttpFunction_GetsPathQueryHeadersCookiesAndBodyUnmodified()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/inspect/sub/path?q=1&q=two%20words&r")
+        {
+            Content = new StringContent("<raw>body</raw>", Encoding.UTF8, "application/xml"),
+        };
+        request.Headers.Add("X-Custom", "custom value");
+        request.Headers.Add("Cookie", "c=crumb");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
+        Assert.Equal("PUT /inspect/sub/path?q=1&q=two%20words&r", lines[0]);
+        Assert.Equal("q=1,two words", lines[1]);
+        Assert.Equal("x-custom=custom value", lines[2]);
+        Assert.Equal("cookie=crumb", lines[3]);
+        Assert.Equal("body=<raw>body</raw>", lines[4]);
+        Assert.Equal(["inspect"], response.Headers.GetValues("X-Function"));
+        Assert.Equal(["a=1; Path=/", "b=2; Path=/"], response.Headers.GetValues("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task HttpFunction_TraceparentHeader_BecomesTheParentTrace()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/inspect");
+        request.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.EndsWith("trace=4bf92f3577b34da6a3ce929d0e0e4736", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Requests_AreServedConcurrently()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+        var gate = host.App.Services.GetRequiredService<Gate>();
+        gate.Expected = 8;
+
+        // Each call returns only once all eight are inside the function at the same time.
+        var calls = Enumerable.Range(0, gate.Expected).Select(_ => host.Client.GetStringAsync("/concurrent"));
+        var bodies = await Task.WhenAll(calls);
+
+        Assert.All(bodies, body => Assert.Equal("together", body));
+    }
+
+    [Fact]
+    public async Task OversizeBody_Returns413_AndTheHostKeepsServing()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddGreeterFunctions(), o => o.MaxRequestBodySize = 1024);
+        var large = "{\"name\":\"" + new string('a', 4096) + "\"}";
+
+        using var declared = await host.Client.PostAsync("/greet", new StringContent(large, Encoding.UTF8, "application/json"));
+        using var chunkedContent = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(large)));
+        chunkedContent.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, "/greet") { Content = chunkedContent };
+        chunkedRequest.Headers.TransferEncodingChunked = true;
+        using var chunked = await host.Client.SendAsync(chunkedRequest);
+        using var after = await host.Client.PostAsync("/greet", new StringContent("""{"name":"Ada"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Snapshot.Match(await Snapshots.DescribeAsync(declared));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task EventFunction_InvalidCloudEvent_Returns400_AndTheHostKeepsServing()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+        using var binary = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        binary.Headers.Add("ce-specversion", "1.0");
+        binary.Headers.Add("ce-source", "/s");
+        binary.Headers.Add("ce-type", "t");
+
+        using var missingId = await host.Client.SendAsync(binary);
+        using var malformed = await host.Client.PostAsync("/record", new StringContent("{\"specversion\":", Encoding.UTF8, "application/cloudevents+json"));
+        using var fine = await host.Client.PostAsync("/record", new StringContent("""{"ok":true}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, missingId.StatusCode);
+        Snapshot.Match(await Snapshots.DescribeAsync(missingId));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, fine.StatusCode);
+    }
+
+    [Fact]
+    public async Task EventFunction_PlainJson_IsWrappedAsAnEvent()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+
+        using var response = await host.Client.PostAsync("/record", new StringContent("""{"k":1}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = Assert.Single(host.App.Services.GetRequiredService<EventLog>().Events);
+        Assert.Equal("/record", received.Source);
+        Assert.Equal("dev.portablefunctions.http.request", received.Type);
+        Assert.Equal(1, received.Data.GetProperty("k").GetInt32());
+        Assert.True(Guid.TryParse(received.Id, out _));
+    }
+
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("application/octet-stream")]
+    public async Task EventFunction_NonJsonPlainBody_Returns415(string contentType)
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+
+        using var response = await host.Client.PostAsync("/record", new StringContent("<x/>", Encoding.UTF8, contentType));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task EventFunction_Get_Returns405()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+
+        using var response = await host.Client.GetAsync("/record");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Shutdown_LetsInFlightRequestsFinish()
+    {
+        var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
+        var release = host.App.Services.GetRequiredService<Release>();
+
+        var inFlight = host.Client.GetStringAsync("/slow");
+        await release.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopping = host.App.StopAsync();
+        release.Go.SetResult();
+
+        Assert.Equal("finished", await inFlight);
+        await stopping;
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MapPortableFunctions_FunctionNamedLikeTheHealthEndpoint_Throws()
+    {
+        var builder = FunctionsHttpHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Services.AddSingleton<EventLog>().AddPortableFunctions(f => f.AddEventFunction<Recorder, System.Text.Json.JsonElement>("healthz").UseJsonContext(HttpTestJsonContext.Default));
+        await using var app = builder.Build();
+
+        Assert.Throws<InvalidOperationException>(() => app.MapPortableFunctions());
+    }
+
+    [Theory]
+    [InlineData(new string[0], null, null, null, "http://localhost:8080")]
+    [InlineData(new string[0], "9090", null, null, "http://localhost:9090")]
+    [InlineData(new string[0], "9090", "true", null, "http://0.0.0.0:9090")]
+    [InlineData(new string[0], null, "true", null, "http://0.0.0.0:8080")]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:5000" }, "9090", null, null, null)]
+    [InlineData(new[] { "--urls=http://127.0.0.1:5000" }, null, null, null, null)]
+    [InlineData(new string[0], null, null, "http://+:7070", null)]
+    public void ResolveUrls_FollowsTheDocumentedPrecedence(string[] args, string? port, string? container, string? aspnetcoreUrls, string? expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PORT"] = port,
+            ["DOTNET_RUNNING_IN_CONTAINER"] = container,
+            ["ASPNETCORE_URLS"] = aspnetcoreUrls,
+        }).Build();
+
+        Assert.Equal(expected, FunctionsHttpHost.ResolveUrls(args, configuration));
+    }
+
+    [Theory]
+    [InlineData("eighty")]
+    [InlineData("0")]
+    [InlineData("70000")]
+    public void ResolveUrls_InvalidPort_FailsAtStartup(string port)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PORT"] = port }).Build();
+
+        var exception = Assert.Throws<InvalidOperationException>(() => FunctionsHttpHost.ResolveUrls([], configuration));
+        Assert.Contains("PORT", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Banner_ListsTheAddressAndEveryFunction()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddGreeterFunctions());
+        var catalog = host.App.Services.GetRequiredService<FunctionCatalog>();
+
+        Snapshot.Match(StartupBanner.Compose(["http://localhost:8080"], catalog, "/healthz"));
+    }
+}

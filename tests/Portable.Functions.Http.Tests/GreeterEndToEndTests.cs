@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Mime;
+using System.Text;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Http;
+using CloudNative.CloudEvents.SystemTextJson;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.Xunit3;
+
+namespace Portable.Functions.Http.Tests;
+
+/// <summary>The reference sample's fixed contract (design section 8), over a real loopback socket.</summary>
+public sealed class GreeterEndToEndTests : IAsyncLifetime
+{
+    private static readonly JsonEventFormatter Formatter = new();
+    private RunningHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await RunningHost.StartAsync(s => s.AddGreeterFunctions());
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static CloudEvent Order(string orderId, double amount) => new()
+    {
+        Id = "evt-" + orderId,
+        Source = new Uri("//shop/orders", UriKind.RelativeOrAbsolute),
+        Type = "com.example.order.placed",
+        Time = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero),
+        DataContentType = "application/json",
+        Data = new Dictionary<string, object> { ["orderId"] = orderId, ["amount"] = amount },
+    };
+
+    [Fact]
+    public async Task Greet_WithName_Returns200Message()
+    {
+        using var response = await _host.Client.PostAsync("/greet", Json("""{"name":"Ada"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"message":"Hello, Ada!"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"name":""}""", "empty")]
+    [InlineData("""{"name":"   "}""", "whitespace")]
+    [InlineData("""{"name":null}""", "null")]
+    [InlineData("""{}""", "missing")]
+    public async Task Greet_WithoutAName_Returns400Problem(string body, string name)
+    {
+        using var response = await _host.Client.PostAsync("/greet", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Snapshot.Match(await Snapshots.DescribeAsync(response), Snapshooter.SnapshotNameExtension.Create(name));
+    }
+
+    [Theory]
+    [InlineData("not json", "application/json", "not-json")]
+    [InlineData("not json", null, "not-json-untyped")]
+    [InlineData("{\"name\": \"Ada\"", "application/json", "truncated")]
+    [InlineData("", "application/json", "empty-body")]
+    public async Task Greet_BodyThatIsNotJson_Returns400ProblemWithoutInternals(string body, string? contentType, string name)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        using var response = await _host.Client.PostAsync("/greet", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Snapshot.Match(await Snapshots.DescribeAsync(response), Snapshooter.SnapshotNameExtension.Create(name));
+    }
+
+    [Fact]
+    public async Task Greet_XmlBody_Returns415()
+    {
+        using var response = await _host.Client.PostAsync("/greet", new StringContent("<name>Ada</name>", Encoding.UTF8, "application/xml"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Greet_Get_Returns405WithAllow()
+    {
+        using var response = await _host.Client.GetAsync("/greet");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData(ContentMode.Binary)]
+    [InlineData(ContentMode.Structured)]
+    public async Task OrderPlaced_CloudEvent_Returns204(ContentMode mode)
+    {
+        using var response = await _host.Client.PostAsync("/order-placed", Order("o-1", 12.5).ToHttpContent(mode, Formatter));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(ContentMode.Binary)]
+    [InlineData(ContentMode.Structured)]
+    public async Task OrderPlaced_NegativeAmount_Returns500ProblemWithoutInternals(ContentMode mode)
+    {
+        using var response = await _host.Client.PostAsync("/order-placed", Order("o-2", -1).ToHttpContent(mode, Formatter));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("negative", text, StringComparison.Ordinal);
+        Snapshot.Match(await Snapshots.DescribeAsync(response));
+    }
+
+    [Fact]
+    public async Task OrderPlaced_PlainJson_Returns204()
+    {
+        using var response = await _host.Client.PostAsync("/order-placed", Json("""{"orderId":"o-3","amount":1}"""));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OrderPlaced_Batch_Returns204()
+    {
+        var content = new[] { Order("o-4", 1), Order("o-5", 2) }.ToHttpContent(Formatter);
+
+        using var response = await _host.Client.PostAsync("/order-placed", content);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OrderPlaced_DataThatDoesNotBind_Returns400()
+    {
+        var cloudEvent = Order("o-6", 1);
+        cloudEvent.Data = "{\"orderId\": 5, \"amount\": \"lots\"}";
+
+        using var response = await _host.Client.PostAsync("/order-placed", cloudEvent.ToHttpContent(ContentMode.Binary, Formatter));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Snapshot.Match(await Snapshots.DescribeAsync(response));
+    }
+
+    [Fact]
+    public async Task Healthz_Returns200WithTheFunctionList()
+    {
+        using var response = await _host.Client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"healthy","functions":["greet","order-placed"]}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task UnknownPath_Returns404Problem()
+    {
+        using var response = await _host.Client.PostAsync("/no-such-function", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Snapshot.Match(await Snapshots.DescribeAsync(response));
+    }
+}
