@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Portable.Functions.Benchmarks.InvocationBenchmark).Assembly).Run(args);
