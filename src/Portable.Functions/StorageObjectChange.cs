@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portable.Functions;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed class StorageObjectChange
     public long? Size { get; set; }
 
     /// <summary>Gets or sets the object's entity tag, when known.</summary>
+    [JsonPropertyName("etag")]
     public string? ETag { get; set; }
 
     /// <summary>Gets or sets the object's media type, when known.</summary>

@@ -102,6 +102,20 @@ public sealed class EventFunctionInvokerTests
     }
 
     [Fact]
+    public async Task InvokeEventAsync_PortableStorageData_BindsWithoutAUserContext()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var data = """{"bucket":"b","key":"a/b.txt","kind":"Deleted","size":12,"etag":"E1","contentType":"text/plain","version":"3"}""";
+
+        var result = await host.InvokeEventEnvelopeAsync("storage", Envelope(data));
+
+        Assert.True(result.Succeeded);
+        var received = (FunctionEvent<StorageObjectChange>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Equal(("b", "a/b.txt", StorageChangeKind.Deleted, 12L, "E1", "text/plain", "3"),
+            (received.Data.Bucket, received.Data.Key, received.Data.Kind, received.Data.Size, received.Data.ETag, received.Data.ContentType, received.Data.Version));
+    }
+
+    [Fact]
     public async Task InvokeEventAsync_TypedData_FromTheTestHost()
     {
         await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());

@@ -71,6 +71,15 @@ public sealed class BytesSink(InvocationLog log) : IEventFunction<byte[]>
     }
 }
 
+public sealed class StorageSink(InvocationLog log) : IEventFunction<StorageObjectChange>
+{
+    public Task HandleAsync(FunctionEvent<StorageObjectChange> functionEvent, FunctionContext context, CancellationToken cancellationToken)
+    {
+        log.Events.Add(functionEvent);
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class Raw(InvocationLog log) : IHttpFunction
 {
     public Task<FunctionHttpResponse> HandleAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
@@ -121,6 +130,7 @@ public static class TestServices
                 .AddEventFunction<Pay, Payment>("pay")
                 .AddEventFunction<TextSink, string>("text")
                 .AddEventFunction<BytesSink, byte[]>("bytes")
+                .AddEventFunction<StorageSink, StorageObjectChange>("storage")
                 .AddHttpFunction<Raw>("raw")
                 .UseJsonContext(TestJsonContext.Default);
             more?.Invoke(f);

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Http;
+using CloudNative.CloudEvents.SystemTextJson;
+
+namespace Portable.Functions.GoogleCloudFunctions.Tests;
+
+/// <summary>
+/// The conformance app exercised the way the official conformance client does it: start the process with a target
+/// and signature type in a fresh working directory, send, then read <c>function_output.json</c> and compare.
+/// </summary>
+public sealed class ConformanceAppTests
+{
+    private static readonly JsonEventFormatter Formatter = new();
+
+    [Fact]
+    public async Task Http_WritesTheRequestBodyToFunctionOutput()
+    {
+        await using var app = await ConformanceApp.StartAsync("http", "http");
+
+        using var response = await app.Client.PostAsync("/", new StringContent("""{"res":"PASS"}""", Encoding.UTF8, "application/json"));
+
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"res":"PASS"}"""), JsonNode.Parse(app.ReadOutput())));
+    }
+
+    [Fact]
+    public async Task Typed_AnswersWithThePayload()
+    {
+        await using var app = await ConformanceApp.StartAsync("typed", "http");
+
+        using var response = await app.Client.PostAsync("/", new StringContent("""{"message":"Hello world!"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"payload":{"message":"Hello world!"}}"""), JsonNode.Parse(await response.Content.ReadAsStringAsync())));
+    }
+
+    [Fact]
+    public async Task CloudEvent_EveryConformanceInput_IsWrittenBackUnchanged_AndEveryLegacyInputAsItsMapping()
+    {
+        await using var app = await ConformanceApp.StartAsync("cloudevent", "cloudevent");
+        var inputs = Directory.GetFiles(Paths.GcpVectors, "*-cloudevent-input.json");
+        var legacyInputs = Directory.GetFiles(Paths.GcpVectors, "*-legacy-input.json");
+        Assert.NotEmpty(inputs);
+        Assert.NotEmpty(legacyInputs);
+
+        foreach (var file in inputs)
+        {
+            // The client sends CloudEvents in binary mode through the CloudEvents SDK.
+            var cloudEvent = Formatter.DecodeStructuredModeMessage(File.ReadAllBytes(file), null, null);
+            using var response = await app.Client.PostAsync("/", cloudEvent.ToHttpContent(ContentMode.Binary, Formatter));
+
+            Assert.True(response.IsSuccessStatusCode, $"{Path.GetFileName(file)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            AssertSameEvent(JsonNode.Parse(File.ReadAllText(file))!.AsObject(), JsonNode.Parse(app.ReadOutput())!.AsObject(), Path.GetFileName(file));
+        }
+
+        foreach (var file in legacyInputs)
+        {
+            using var response = await app.Client.PostAsync("/", new StringContent(File.ReadAllText(file), Encoding.UTF8, "application/json"));
+
+            Assert.True(response.IsSuccessStatusCode, $"{Path.GetFileName(file)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var expected = file.Replace("-legacy-input.json", "-cloudevent-output.json", StringComparison.Ordinal);
+            AssertSameEvent(JsonNode.Parse(File.ReadAllText(expected))!.AsObject(), JsonNode.Parse(app.ReadOutput())!.AsObject(), Path.GetFileName(file));
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_TenOneSecondInvocations_RunTogether()
+    {
+        await using var app = await ConformanceApp.StartAsync("concurrent", "http");
+        using var warmUp = await app.Client.PostAsync("/", new StringContent("""{"data":"hello"}""", Encoding.UTF8, "application/json"));
+        Assert.True(warmUp.IsSuccessStatusCode);
+
+        var clock = Stopwatch.StartNew();
+        var calls = Enumerable.Range(0, 10).Select(_ => app.Client.PostAsync("/", new StringContent("""{"data":"hello"}""", Encoding.UTF8, "application/json")));
+        var responses = await Task.WhenAll(calls);
+        clock.Stop();
+
+        Assert.All(responses, response => Assert.True(response.IsSuccessStatusCode));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"ten concurrent one-second invocations took {clock.Elapsed}");
+    }
+
+    /// <summary>What the conformance validator compares: id, source, subject, type, time as an instant, datacontenttype, data as JSON.</summary>
+    private static void AssertSameEvent(JsonObject expected, JsonObject actual, string name)
+    {
+        foreach (var attribute in new[] { "id", "source", "subject", "type", "datacontenttype" })
+        {
+            Assert.True(JsonNode.DeepEquals(expected[attribute], actual[attribute]), $"{name}: {attribute} expected {expected[attribute]} but was {actual[attribute]}");
+        }
+
+        Assert.Equal(DateTimeOffset.Parse(expected["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(actual["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(JsonNode.DeepEquals(expected["data"], actual["data"]), $"{name}: data expected {expected["data"]?.ToJsonString()} but was {actual["data"]?.ToJsonString()}");
+    }
+
+    private sealed class ConformanceApp : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _directory;
+
+        private ConformanceApp(Process process, string directory, int port)
+        {
+            _process = process;
+            _directory = directory;
+            Client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        public HttpClient Client { get; }
+
+        public static async Task<ConformanceApp> StartAsync(string target, string signatureType)
+        {
+            var directory = Directory.CreateTempSubdirectory("pf-conformance-").FullName;
+            var port = Paths.FreePort();
+            var dll = Paths.ProjectOutput("tests/Portable.Functions.GoogleCloudFunctions.Conformance", "Portable.Functions.GoogleCloudFunctions.Conformance");
+            var start = new ProcessStartInfo("dotnet", [dll, target])
+            {
+                WorkingDirectory = directory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["FUNCTION_SIGNATURE_TYPE"] = signatureType;
+            start.Environment.Remove("FUNCTION_TARGET");
+            start.Environment.Remove("K_SERVICE");
+            start.Environment.Remove("DOTNET_RUNNING_IN_CONTAINER");
+
+            var process = Process.Start(start)!;
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var output = new StringBuilder();
+            process.OutputDataReceived += (_, e) =>
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+
+                if (e.Data?.Contains("serving '" + target + "'", StringComparison.Ordinal) == true)
+                {
+                    ready.TrySetResult();
+                }
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var app = new ConformanceApp(process, directory, port);
+            try
+            {
+                await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                await app.DisposeAsync();
+                lock (output)
+                {
+                    throw new InvalidOperationException("The conformance app did not start:\n" + output);
+                }
+            }
+
+            return app;
+        }
+
+        public string ReadOutput() => File.ReadAllText(Path.Combine(_directory, "function_output.json"));
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
