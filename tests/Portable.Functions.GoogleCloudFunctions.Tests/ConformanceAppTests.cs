@@ -96,92 +96,17 @@ public sealed class ConformanceAppTests
         Assert.True(JsonNode.DeepEquals(expected["data"], actual["data"]), $"{name}: data expected {expected["data"]?.ToJsonString()} but was {actual["data"]?.ToJsonString()}");
     }
 
-    private sealed class ConformanceApp : IAsyncDisposable
+    private static class ConformanceApp
     {
-        private readonly Process _process;
-        private readonly string _directory;
+        private static string AssemblyPath => Paths.ProjectOutput("tests/Portable.Functions.GoogleCloudFunctions.Conformance", "Portable.Functions.GoogleCloudFunctions.Conformance");
 
-        private ConformanceApp(Process process, string directory, int port)
-        {
-            _process = process;
-            _directory = directory;
-            Client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public HttpClient Client { get; }
-
-        public static async Task<ConformanceApp> StartAsync(string target, string signatureType)
-        {
-            var directory = Directory.CreateTempSubdirectory("pf-conformance-").FullName;
-            var port = Paths.FreePort();
-            var dll = Paths.ProjectOutput("tests/Portable.Functions.GoogleCloudFunctions.Conformance", "Portable.Functions.GoogleCloudFunctions.Conformance");
-            var start = new ProcessStartInfo("dotnet", [dll, target])
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["FUNCTION_SIGNATURE_TYPE"] = signatureType;
-            start.Environment.Remove("FUNCTION_TARGET");
-            start.Environment.Remove("K_SERVICE");
-            start.Environment.Remove("DOTNET_RUNNING_IN_CONTAINER");
-
-            var process = Process.Start(start)!;
-            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var output = new StringBuilder();
-            process.OutputDataReceived += (_, e) =>
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-
-                if (e.Data?.Contains("serving '" + target + "'", StringComparison.Ordinal) == true)
-                {
-                    ready.TrySetResult();
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var app = new ConformanceApp(process, directory, port);
-            try
-            {
-                await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            }
-            catch (TimeoutException)
-            {
-                await app.DisposeAsync();
-                lock (output)
-                {
-                    throw new InvalidOperationException("The conformance app did not start:\n" + output);
-                }
-            }
-
-            return app;
-        }
-
-        public string ReadOutput() => File.ReadAllText(Path.Combine(_directory, "function_output.json"));
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-            Directory.Delete(_directory, recursive: true);
-        }
+        /// <summary>As the conformance client does: the target as the only argument, the signature type in the environment.</summary>
+        public static Task<FunctionProcess> StartAsync(string target, string signatureType) =>
+            FunctionProcess.StartAsync(AssemblyPath, target, [target], ("FUNCTION_SIGNATURE_TYPE", signatureType));
     }
+}
+
+internal static class FunctionProcessOutput
+{
+    public static string ReadOutput(this FunctionProcess process) => File.ReadAllText(Path.Combine(process.WorkingDirectory, "function_output.json"));
 }

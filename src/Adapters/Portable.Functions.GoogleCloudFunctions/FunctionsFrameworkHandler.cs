@@ -21,6 +21,9 @@ internal sealed partial class FunctionsFrameworkHandler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _plainEventSource;
+    private readonly Func<HttpContext, Task<FunctionHttpResponse>> _invoke;
+
+    private static readonly KeyValuePair<string, string> CrashHeader = new(StatusHeader, "crash");
 
     public FunctionsFrameworkHandler(FunctionInvoker function, GoogleCloudFunctionsOptions options, TimeProvider time, ILogger logger)
     {
@@ -29,40 +32,19 @@ internal sealed partial class FunctionsFrameworkHandler
         _time = time;
         _logger = logger;
         _plainEventSource = "/" + function.Name;
+        _invoke = InvokeAsync;
     }
 
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path;
         if (path.Equals("/robots.txt", StringComparison.OrdinalIgnoreCase) || path.Equals("/favicon.ico", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
+            return Task.CompletedTask;
         }
 
-        try
-        {
-            var response = await InvokeAsync(context).ConfigureAwait(false);
-            if (!context.RequestAborted.IsCancellationRequested)
-            {
-                await HttpResponseWriter.WriteAsync(context, response).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller went away; there is nobody to answer.
-        }
-        catch (Exception exception) when (!context.Response.HasStarted)
-        {
-            var invocationId = Guid.NewGuid().ToString();
-            LogHostFailure(_logger, exception, _function.Name, invocationId);
-            var problem = new FunctionProblem(500, "An unexpected error occurred.") { Detail = "The host failed. Quote the invocation id when you report it." };
-            problem.Extensions["invocationId"] = invocationId;
-            context.Response.Clear();
-            var response = FunctionHttpResponse.Problem(problem);
-            response.Headers[StatusHeader] = "crash";
-            await HttpResponseWriter.WriteAsync(context, response).ConfigureAwait(false);
-        }
+        return HttpServing.ServeAsync(context, _invoke, _logger, _function.Name, CrashHeader);
     }
 
     private async Task<FunctionHttpResponse> InvokeAsync(HttpContext context)
@@ -85,7 +67,7 @@ internal sealed partial class FunctionsFrameworkHandler
             var response = await _function.InvokeHttpAsync(HttpRequestReader.Create(context, bytes), invocation, context.RequestAborted).ConfigureAwait(false);
             if (response.StatusCode == StatusCodes.Status500InternalServerError)
             {
-                response.Headers[StatusHeader] = "crash";
+                response.Headers[StatusHeader] = CrashHeader.Value;
             }
 
             return response;
@@ -182,9 +164,6 @@ internal sealed partial class FunctionsFrameworkHandler
         TraceParent = traceParent,
         TraceState = traceState,
     };
-
-    [LoggerMessage(1, LogLevel.Error, "The Functions Framework host failed while serving function {FunctionName} (invocation {InvocationId}).")]
-    private static partial void LogHostFailure(ILogger logger, Exception exception, string functionName, string invocationId);
 
     [LoggerMessage(2, LogLevel.Information, "Function {FunctionName} received an invalid event: {Reason}")]
     private static partial void LogInvalidEvent(ILogger logger, string functionName, string reason);

@@ -16,6 +16,7 @@ internal sealed partial class FunctionRequestHandler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _plainEventSource;
+    private readonly Func<HttpContext, Task<FunctionHttpResponse>> _invoke;
 
     public FunctionRequestHandler(FunctionInvoker function, IOptions<FunctionsHttpHostOptions> options, TimeProvider time, ILogger<FunctionRequestHandler> logger)
     {
@@ -24,39 +25,13 @@ internal sealed partial class FunctionRequestHandler
         _time = time;
         _logger = logger;
         _plainEventSource = "/" + function.Name;
+        _invoke = InvokeAsync;
     }
 
     /// <summary>The event type given to a plain JSON body posted to an event function.</summary>
     public const string PlainEventType = "dev.portablefunctions.http.request";
 
-    public async Task HandleAsync(HttpContext context)
-    {
-        try
-        {
-            var response = await InvokeAsync(context).ConfigureAwait(false);
-            if (!context.RequestAborted.IsCancellationRequested)
-            {
-                await HttpResponseWriter.WriteAsync(context, response).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller went away; there is nobody to answer.
-        }
-        catch (Exception exception) when (!context.Response.HasStarted)
-        {
-            // Only a defect in the host itself ends up here: the invoker turns function failures into problems.
-            var invocationId = Guid.NewGuid().ToString();
-            LogHostFailure(_logger, exception, _function.Name, invocationId);
-            var problem = new FunctionProblem(500, "An unexpected error occurred.")
-            {
-                Detail = "The host failed. Quote the invocation id when you report it.",
-            };
-            problem.Extensions["invocationId"] = invocationId;
-            context.Response.Clear();
-            await HttpResponseWriter.WriteAsync(context, FunctionHttpResponse.Problem(problem)).ConfigureAwait(false);
-        }
-    }
+    public Task HandleAsync(HttpContext context) => HttpServing.ServeAsync(context, _invoke, _logger, _function.Name);
 
     private async Task<FunctionHttpResponse> InvokeAsync(HttpContext context)
     {
@@ -158,9 +133,6 @@ internal sealed partial class FunctionRequestHandler
         var result = await _function.InvokeEventAsync(envelope, invocation, cancellationToken).ConfigureAwait(false);
         return result.ToHttpResponse();
     }
-
-    [LoggerMessage(1, LogLevel.Error, "The HTTP host failed while serving function {FunctionName} (invocation {InvocationId}).")]
-    private static partial void LogHostFailure(ILogger logger, Exception exception, string functionName, string invocationId);
 
     [LoggerMessage(2, LogLevel.Information, "Function {FunctionName} received an invalid CloudEvent: {Reason}")]
     private static partial void LogInvalidCloudEvent(ILogger logger, string functionName, string reason);
