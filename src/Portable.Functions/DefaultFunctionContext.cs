@@ -4,34 +4,33 @@ using Microsoft.Extensions.Logging;
 namespace Portable.Functions;
 
 /// <summary>The one <see cref="FunctionContext"/> implementation, created by the core for each invocation.</summary>
-internal sealed class DefaultFunctionContext : FunctionContext
+internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<KeyValuePair<string, object?>>
 {
     private readonly FunctionInvocation? _invocation;
     private Dictionary<object, object?>? _items;
+    private string? _invocationId;
+    private Activity? _activity;
+    private ActivityContext _traceContext;
 
     public DefaultFunctionContext(
         FunctionInvoker function,
-        string invocationId,
+        string? invocationId,
         FunctionInvocation? invocation,
         DateTimeOffset? deadline,
         IServiceProvider services,
         ILogger logger,
-        Activity? activity,
-        ActivityContext traceContext,
         bool isColdStart,
         FunctionHttpContext? http,
         object? input,
         CancellationToken cancellationToken)
     {
         Function = function;
-        InvocationId = invocationId;
+        _invocationId = invocationId;
         _invocation = invocation;
         Deadline = deadline;
         CancellationToken = cancellationToken;
         Services = services;
         Logger = logger;
-        Activity = activity;
-        TraceContext = traceContext;
         IsColdStart = isColdStart;
         Http = http;
         Input = input;
@@ -39,7 +38,15 @@ internal sealed class DefaultFunctionContext : FunctionContext
 
     public FunctionInvoker Function { get; }
 
-    public override string InvocationId { get; }
+    /// <remarks>When the platform gave no id, one is generated the first time anything reads it.</remarks>
+    public override string InvocationId
+    {
+        get
+        {
+            var id = Volatile.Read(ref _invocationId);
+            return id ?? Interlocked.CompareExchange(ref _invocationId, FunctionInvoker.NewInvocationId(), null) ?? _invocationId!;
+        }
+    }
 
     public override string FunctionName => Function.Name;
 
@@ -55,9 +62,9 @@ internal sealed class DefaultFunctionContext : FunctionContext
 
     public override ILogger Logger { get; }
 
-    public override Activity? Activity { get; }
+    public override Activity? Activity => _activity;
 
-    public override ActivityContext TraceContext { get; }
+    public override ActivityContext TraceContext => _traceContext;
 
     public override bool IsColdStart { get; }
 
@@ -67,11 +74,38 @@ internal sealed class DefaultFunctionContext : FunctionContext
 
     public override object? Input { get; }
 
+    public void SetTrace(Activity? activity, ActivityContext traceContext)
+    {
+        _activity = activity;
+        _traceContext = traceContext;
+    }
+
     /// <summary>Gets or sets what the function returned (the typed response or the HTTP response).</summary>
     public object? Output { get; set; }
 
     /// <summary>Gets or sets whether the function itself ran (middleware may skip it).</summary>
     public bool FunctionRan { get; set; }
+
+    /// <summary>The logger scope of the invocation: its id and the function's name.</summary>
+    int IReadOnlyCollection<KeyValuePair<string, object?>>.Count => 2;
+
+    KeyValuePair<string, object?> IReadOnlyList<KeyValuePair<string, object?>>.this[int index] => index switch
+    {
+        0 => new("InvocationId", InvocationId),
+        1 => new("FunctionName", FunctionName),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public override string ToString() => $"InvocationId:{InvocationId} FunctionName:{FunctionName}";
+
+    IEnumerator<KeyValuePair<string, object?>> IEnumerable<KeyValuePair<string, object?>>.GetEnumerator()
+    {
+        yield return new("InvocationId", InvocationId);
+        yield return new("FunctionName", FunctionName);
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() =>
+        ((IEnumerable<KeyValuePair<string, object?>>)this).GetEnumerator();
 
     public override T? GetFeature<T>()
         where T : class

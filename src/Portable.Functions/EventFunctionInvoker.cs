@@ -23,19 +23,21 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
     public override async Task<FunctionEventResult> InvokeEventAsync(FunctionEventEnvelope envelope, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var invocationId = NewInvocationId(invocation);
+        var invocationId = GivenInvocationId(invocation);
 
         TData data;
         try
         {
             if (!TryBind(envelope, out data!))
             {
+                invocationId ??= NewInvocationId();
                 var problem = RejectInput(invocationId, 400, "Missing event data", $"Function '{Name}' needs event data.");
                 return FunctionEventResult.Failure(FunctionEventStatus.Rejected, invocationId, problem, null);
             }
         }
         catch (JsonException exception)
         {
+            invocationId ??= NewInvocationId();
             return FunctionEventResult.Failure(FunctionEventStatus.Rejected, invocationId, BindingProblem(invocationId, "event data", exception), exception);
         }
 
@@ -52,7 +54,7 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
         var traceState = envelope.Extensions.TryGetValue("tracestate", out var state) ? state : null;
         var outcome = await RunAsync(invocationId, functionEvent, null, invocation, FunctionTrigger.PubSub, envelope.TraceParent, traceState, cancellationToken).ConfigureAwait(false);
         return outcome.Failure is { } failure
-            ? FunctionEventResult.Failure(failure.Status, invocationId, failure.Problem, failure.Exception)
+            ? FunctionEventResult.Failure(failure.Status, outcome.Context.InvocationId, failure.Problem, failure.Exception)
             : FunctionEventResult.Success();
     }
 

@@ -90,12 +90,16 @@ public abstract class FunctionInvoker
         return ExecuteFunctionAsync(defaultContext);
     }
 
-    private protected static string NewInvocationId(FunctionInvocation? invocation) =>
-        invocation?.InvocationId is { Length: > 0 } id ? id : Guid.NewGuid().ToString();
+    /// <summary>The platform's invocation id, or <see langword="null"/>: an id is then generated only when something reads it.</summary>
+    private protected static string? GivenInvocationId(FunctionInvocation? invocation) =>
+        invocation?.InvocationId is { Length: > 0 } id ? id : null;
+
+    /// <summary>Generates an invocation id, for an invocation whose platform gave none.</summary>
+    internal static string NewInvocationId() => Guid.NewGuid().ToString();
 
     /// <summary>Runs the pipeline for a bound input and classifies how it ended.</summary>
-    private protected async Task<InvocationOutcome> RunAsync(
-        string invocationId,
+    private protected async ValueTask<InvocationOutcome> RunAsync(
+        string? invocationId,
         object? input,
         FunctionHttpContext? http,
         FunctionInvocation? invocation,
@@ -128,11 +132,10 @@ public abstract class FunctionInvoker
         }
 
         var isColdStart = FunctionTelemetry.TakeColdStart();
-        var activity = StartActivity(invocationId, invocation, defaultTrigger, fallbackTraceParent, fallbackTraceState, isColdStart, out var traceContext);
         var scope = _shared.ScopeFactory.CreateAsyncScope();
-        var context = new DefaultFunctionContext(this, invocationId, invocation, deadline, scope.ServiceProvider,
-            Logger, activity, traceContext, isColdStart, http, input, token);
-        var loggerScope = Logger.BeginScope(new InvocationScope(invocationId, Name));
+        var context = new DefaultFunctionContext(this, invocationId, invocation, deadline, scope.ServiceProvider, Logger, isColdStart, http, input, token);
+        var activity = StartActivity(context, invocation, defaultTrigger, fallbackTraceParent, fallbackTraceState);
+        var loggerScope = Logger.BeginScope(context); // the context is its own scope state: InvocationId and FunctionName
         try
         {
             await _pipeline(context).ConfigureAwait(false);
@@ -155,13 +158,11 @@ public abstract class FunctionInvoker
     }
 
     private Activity? StartActivity(
-        string invocationId,
+        DefaultFunctionContext context,
         FunctionInvocation? invocation,
         FunctionTrigger defaultTrigger,
         string? fallbackTraceParent,
-        string? fallbackTraceState,
-        bool isColdStart,
-        out ActivityContext traceContext)
+        string? fallbackTraceState)
     {
         ActivityContext parent = default;
         if (invocation?.TraceParent is { Length: > 0 } traceParent)
@@ -181,17 +182,17 @@ public abstract class FunctionInvoker
 
         if (activity is null)
         {
-            traceContext = parent != default ? parent : Activity.Current?.Context ?? default;
+            context.SetTrace(null, parent != default ? parent : Activity.Current?.Context ?? default);
             return null;
         }
 
-        traceContext = activity.Context;
+        context.SetTrace(activity, activity.Context);
         if (activity.IsAllDataRequested)
         {
             activity.SetTag("faas.name", Name);
             activity.SetTag("faas.trigger", FunctionTelemetry.TriggerName(trigger));
-            activity.SetTag("faas.invocation_id", invocationId);
-            activity.SetTag("faas.coldstart", isColdStart);
+            activity.SetTag("faas.invocation_id", context.InvocationId);
+            activity.SetTag("faas.coldstart", context.IsColdStart);
             if (FunctionTelemetry.ProviderName(invocation?.Provider ?? FunctionProvider.Local) is { } provider)
             {
                 activity.SetTag("cloud.provider", provider);

@@ -14,7 +14,7 @@ internal sealed class HttpFunctionInvoker<TFunction> : FunctionInvoker
     public override async Task<FunctionHttpResponse> InvokeHttpAsync(FunctionHttpRequest request, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var invocationId = NewInvocationId(invocation);
+        var invocationId = GivenInvocationId(invocation);
         var http = new FunctionHttpContext(request);
         var outcome = await RunAsync(invocationId, request, http, invocation, FunctionTrigger.Http, null, null, cancellationToken).ConfigureAwait(false);
         if (outcome.Failure is { } failure)

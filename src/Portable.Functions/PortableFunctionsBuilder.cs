@@ -31,7 +31,7 @@ public sealed class PortableFunctionsBuilder
     {
         Registrations.Add(new FunctionRegistration(name, FunctionKind.Typed, typeof(TFunction), typeof(TRequest), typeof(TResponse),
             static (registration, shared) => new TypedFunctionInvoker<TFunction, TRequest, TResponse>(registration, shared)));
-        Services.TryAddScoped<TFunction>();
+        Services.TryAddTransient<TFunction>();
         return this;
     }
 
@@ -46,7 +46,7 @@ public sealed class PortableFunctionsBuilder
     {
         Registrations.Add(new FunctionRegistration(name, FunctionKind.Event, typeof(TFunction), typeof(TData), null,
             static (registration, shared) => new EventFunctionInvoker<TFunction, TData>(registration, shared)));
-        Services.TryAddScoped<TFunction>();
+        Services.TryAddTransient<TFunction>();
         return this;
     }
 
@@ -60,7 +60,7 @@ public sealed class PortableFunctionsBuilder
     {
         Registrations.Add(new FunctionRegistration(name, FunctionKind.Http, typeof(TFunction), typeof(FunctionHttpRequest), typeof(FunctionHttpResponse),
             static (registration, shared) => new HttpFunctionInvoker<TFunction>(registration, shared)));
-        Services.TryAddScoped<TFunction>();
+        Services.TryAddTransient<TFunction>();
         return this;
     }
 

@@ -21,17 +21,17 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
     public override async Task<FunctionHttpResponse> InvokeHttpAsync(FunctionHttpRequest request, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var invocationId = NewInvocationId(invocation);
+        var invocationId = GivenInvocationId(invocation);
 
         if (!IsAcceptableContentType(request.ContentType))
         {
-            return FunctionHttpResponse.Problem(RejectInput(invocationId, 415, "Unsupported Media Type",
+            return FunctionHttpResponse.Problem(RejectInput(invocationId ?? NewInvocationId(), 415, "Unsupported Media Type",
                 $"Function '{Name}' reads a JSON body; send it with Content-Type: application/json."));
         }
 
         if (request.Body.IsEmpty)
         {
-            return FunctionHttpResponse.Problem(RejectInput(invocationId, 400, "Missing request body",
+            return FunctionHttpResponse.Problem(RejectInput(invocationId ?? NewInvocationId(), 400, "Missing request body",
                 $"Function '{Name}' needs a JSON request body."));
         }
 
@@ -42,12 +42,12 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
         }
         catch (JsonException exception)
         {
-            return FunctionHttpResponse.Problem(BindingProblem(invocationId, "request body", exception));
+            return FunctionHttpResponse.Problem(BindingProblem(invocationId ?? NewInvocationId(), "request body", exception));
         }
 
         if (value is null)
         {
-            return FunctionHttpResponse.Problem(RejectInput(invocationId, 400, "Missing request body",
+            return FunctionHttpResponse.Problem(RejectInput(invocationId ?? NewInvocationId(), 400, "Missing request body",
                 $"Function '{Name}' needs a JSON request body, not null."));
         }
 
@@ -76,8 +76,8 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
             }
             catch (Exception exception) when (exception is JsonException or NotSupportedException)
             {
-                Log.FunctionFailed(Logger, exception, Name, invocationId);
-                return FunctionHttpResponse.Problem(InternalError(invocationId, exception));
+                Log.FunctionFailed(Logger, exception, Name, outcome.Context.InvocationId);
+                return FunctionHttpResponse.Problem(InternalError(outcome.Context.InvocationId, exception));
             }
         }
 

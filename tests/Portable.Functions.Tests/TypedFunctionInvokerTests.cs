@@ -130,6 +130,22 @@ public sealed class TypedFunctionInvokerTests
     }
 
     [Fact]
+    public async Task InvokeHttpAsync_WithoutAPlatformId_GeneratesOneIdSharedByProblemAndLogs()
+    {
+        await using var host = CreateHost();
+        Assert.True(host.Catalog.TryGet("echo", out var echo));
+
+        var response = await echo.InvokeHttpAsync(Json.Post("/echo", """{"text":"fail"}"""));
+
+        using var body = System.Text.Json.JsonDocument.Parse(response.Body);
+        var id = body.RootElement.GetProperty("invocationId").GetString();
+        Assert.True(Guid.TryParse(id, out _));
+        var error = Assert.Single(host.Logs, e => e.Level == LogLevel.Error);
+        Assert.Equal(id, error.InvocationId);
+        Assert.Equal(id, Assert.Single(host.Services.GetRequiredService<InvocationLog>().Contexts).InvocationId);
+    }
+
+    [Fact]
     public async Task InvokeHttpAsync_UnhandledExceptionInDevelopment_IncludesDetails()
     {
         await using var host = CreateHost(o => o.IncludeExceptionDetails = true);
