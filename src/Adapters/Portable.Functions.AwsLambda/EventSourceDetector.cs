@@ -148,7 +148,7 @@ internal static class EventSourceDetector
                 case "aws:dynamodb":
                     source = LambdaEventSource.DynamoDbStreams;
                     return DetectedPayload.Supported;
-                default:
+                case { Length: > 4 } when recordSource.StartsWith("aws:", StringComparison.Ordinal):
                     description = $"records from '{recordSource}'";
                     return DetectedPayload.Unsupported;
             }
