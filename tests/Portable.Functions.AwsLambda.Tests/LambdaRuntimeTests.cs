@@ -140,6 +140,16 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task DeadlineFarInTheFuture_IsNotBelieved_AndTheInvocationRuns()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo");
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"text":"later"}""", DateTimeOffset.UtcNow.AddYears(100)));
+
+        Assert.Equal("response", result.Kind);
+    }
+
+    [Fact]
     public async Task XRayTraceHeader_BecomesTheTraceId_AndIsSetAndClearedPerInvoke()
     {
         await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo");
