@@ -127,8 +127,10 @@ public sealed class LambdaRuntimeTests
     [Fact]
     public async Task Deadline_CancelsTheHandlersTokenBeforeTheDeadline()
     {
-        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "wait");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(2);
+        // A generous grace period: the token must fire about two seconds before the deadline, even on a slow machine.
+        await using var runtime = await RunningRuntime.StartAsync(
+            s => s.AddLambdaTestFunctions().AddPortableFunctions(f => f.Configure(o => o.DeadlineGracePeriod = TimeSpan.FromSeconds(2))), handler: "wait");
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(4);
 
         var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"text":"x"}""", deadline));
 
