@@ -46,7 +46,8 @@ public sealed class GreeterProcessTests
         process.BeginErrorReadLine();
         try
         {
-            var result = await server.ResultAsync(server.Enqueue(Fixtures.Bytes("sqs.json")));
+            var requestId = server.Enqueue(Fixtures.Bytes("sqs.json"));
+            var result = await server.ResultAsync(requestId);
             server.EnqueueContainerError();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -59,9 +60,18 @@ public sealed class GreeterProcessTests
             }
 
             var accepted = Assert.Single(lines, line => line.Contains("order o-100 accepted", StringComparison.Ordinal));
-            using var entry = JsonDocument.Parse(accepted[accepted.IndexOf('{', StringComparison.Ordinal)..]);
-            Assert.Equal("Information", entry.RootElement.GetProperty("LogLevel").GetString());
-            Assert.Equal("order o-100 accepted", entry.RootElement.GetProperty("Message").GetString());
+            using var entry = JsonDocument.Parse(accepted);
+            Assert.Equal("INFO", entry.RootElement.GetProperty("level").GetString());
+            Assert.Equal("order o-100 accepted", entry.RootElement.GetProperty("message").GetString());
+            Assert.Equal(requestId, entry.RootElement.GetProperty("requestId").GetString());
+            Assert.Equal("order-placed", entry.RootElement.GetProperty("functionName").GetString());
+            Assert.Equal("o-100", entry.RootElement.GetProperty("OrderId").GetString());
+            Assert.EndsWith("Z", entry.RootElement.GetProperty("timestamp").GetString(), StringComparison.Ordinal);
+
+            // The failed order is logged with its exception, as one JSON line too.
+            var failure = Assert.Single(lines, line => line.Contains("\"level\":\"ERROR\"", StringComparison.Ordinal));
+            using var failed = JsonDocument.Parse(failure);
+            Assert.Equal("System.InvalidOperationException", failed.RootElement.GetProperty("errorType").GetString());
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -153,12 +154,9 @@ public static partial class LambdaFunctionsHost
         var format = variables("AWS_LAMBDA_LOG_FORMAT");
         if (string.Equals(format, "JSON", StringComparison.OrdinalIgnoreCase))
         {
-            logging.AddJsonConsole(static options =>
-            {
-                options.IncludeScopes = true;
-                options.UseUtcTimestamp = true;
-                options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-            });
+            logging.AddConsole(static options => options.FormatterName = LambdaJsonConsoleFormatter.FormatterName);
+            // Registered directly: AddConsoleFormatter binds options from configuration, which Native AOT cannot do.
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LambdaJsonConsoleFormatter>());
         }
         else
         {
