@@ -296,6 +296,39 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task FunctionVariable_NamesTheFunction_WhenHandlerNamesTheExecutable()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddGreeterFunctions(), handler: "Greeter.AwsLambda",
+            environment: new Dictionary<string, string> { [LambdaFunctionsHost.FunctionVariable] = "greet" });
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"name":"Ada"}"""));
+
+        Assert.Equal("""{"message":"Hello, Ada!"}""", result.Body);
+    }
+
+    [Fact]
+    public async Task AlbMultiValueEvent_HttpFunction_AnswersInMultiValueMode()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "inspect");
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue(Fixtures.Bytes("alb-multi.json")));
+
+        Assert.Equal("response", result.Kind);
+        Snapshot(result.Body);
+    }
+
+    [Fact]
+    public async Task RestEvent_HttpFunctionAnsweringBytes_AnswersBase64()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "inspect");
+        var payload = Fixtures.Text("apigw-rest-base64.json").Replace("\"path\": \"/upload\"", "\"path\": \"/binary\"", StringComparison.Ordinal);
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue(payload));
+
+        Assert.Equal("""{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"AAEC/f7/","isBase64Encoded":true}""", result.Body);
+    }
+
+    [Fact]
     public async Task SqsEvent_OrderPlaced_ReportsOnlyTheFailedRecords()
     {
         await using var runtime = await RunningRuntime.StartAsync(s => s.AddGreeterFunctions(), handler: "order-placed");

@@ -12,7 +12,7 @@ namespace Portable.Functions.AwsLambda;
 /// entry project is <c>return await LambdaFunctionsHost.RunAsync(args, s => s.AddMyFunctions());</c>.
 /// </summary>
 /// <remarks>
-/// <para>The function is the one <c>_HANDLER</c> names, or the only one registered. The Runtime API is
+/// <para>The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the only one registered. The Runtime API is
 /// <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c> switch). With
 /// <c>AWS_LAMBDA_MAX_CONCURRENCY</c> set (Lambda Managed Instances) that many invocations run at the same time.
 /// <c>AWS_LAMBDA_LOG_FORMAT=JSON</c> writes JSON log lines, and <c>AWS_LAMBDA_LOG_LEVEL</c> sets the minimum level.</para>
@@ -21,6 +21,12 @@ namespace Portable.Functions.AwsLambda;
 /// </remarks>
 public static partial class LambdaFunctionsHost
 {
+    /// <summary>
+    /// The environment variable that names the function to run when <c>_HANDLER</c> cannot: on the managed .NET runtime
+    /// <c>_HANDLER</c> names the executable assembly. It takes precedence over <c>_HANDLER</c>.
+    /// </summary>
+    public const string FunctionVariable = "PORTABLE_FUNCTIONS_FUNCTION";
+
     /// <summary>The exit code after the Runtime API failed: it answered 500 (or another status it never answers a healthy runtime), or cannot be reached.</summary>
     public const int RuntimeApiFailedExitCode = 2;
 
@@ -65,7 +71,7 @@ public static partial class LambdaFunctionsHost
                 configureServices(services);
                 provider = services.BuildServiceProvider();
 
-                var function = provider.GetRequiredService<FunctionCatalog>().Select(environment.Handler);
+                var function = provider.GetRequiredService<FunctionCatalog>().Select(variables(FunctionVariable) is { Length: > 0 } named ? named : environment.Handler);
                 var loggerFactory = provider.GetRequiredService<ILoggerFactory>();
                 logger = loggerFactory.CreateLogger("Portable.Functions.AwsLambda");
                 var functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;

@@ -23,10 +23,21 @@ internal readonly struct LambdaOutcome
 
     public static LambdaOutcome Success(ReadOnlyMemory<byte> response) => new(response, null, default);
 
+    /// <summary>The largest error report sent; AWS's runtimes cap theirs at 256 KB.</summary>
+    public const int MaxErrorSize = 256 * 1024;
+
     public static LambdaOutcome Error(string errorType, string errorMessage, string[]? stackTrace = null)
     {
         var body = new LambdaErrorBody { ErrorType = errorType, ErrorMessage = errorMessage, StackTrace = stackTrace ?? [] };
-        return new LambdaOutcome(default, errorType, JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody));
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody);
+        if (bytes.Length > MaxErrorSize)
+        {
+            body.StackTrace = [];
+            body.ErrorMessage = errorMessage.Length > 1024 ? string.Concat(errorMessage.AsSpan(0, 1024), " (truncated: the error exceeded 256 KB)") : errorMessage;
+            bytes = JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody);
+        }
+
+        return new LambdaOutcome(default, errorType, bytes);
     }
 
     /// <summary>The error AWS's runtimes report for an exception: its short type name, and (only when allowed) its message and stack.</summary>
