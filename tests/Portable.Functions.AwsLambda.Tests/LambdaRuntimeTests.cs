@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -139,6 +140,24 @@ public sealed class LambdaRuntimeTests
         Assert.NotNull(DeadlineProbe.CancelledAt);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(deadline.ToUnixTimeMilliseconds()), DeadlineProbe.Deadline);
         Assert.True(DeadlineProbe.CancelledAt < DeadlineProbe.Deadline, $"cancelled at {DeadlineProbe.CancelledAt:O}, deadline {DeadlineProbe.Deadline:O}");
+    }
+
+    [Fact]
+    public async Task Deadline_WithAFakeClock_FiresTheTokenExactlyAtDeadlineMinusGrace()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        DeadlineProbe.Entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions().AddSingleton<TimeProvider>(time), handler: "wait");
+        var deadline = time.GetUtcNow().AddSeconds(10);
+
+        var requestId = runtime.Server.Enqueue("""{"text":"x"}""", deadline);
+        await DeadlineProbe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(9.5));
+        var result = await runtime.Server.ResultAsync(requestId);
+
+        Assert.Equal("Function.GatewayTimeout", result.ErrorType);
+        Assert.Equal(deadline, DeadlineProbe.Deadline);
+        Assert.Equal(deadline - TimeSpan.FromMilliseconds(500), DeadlineProbe.CancelledAt);
     }
 
     [Fact]

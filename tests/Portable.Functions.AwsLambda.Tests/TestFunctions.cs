@@ -52,13 +52,15 @@ public sealed class WaitForDeadline : IFunction<EchoRequest, EchoResponse>
 {
     public async Task<EchoResponse> HandleAsync(EchoRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
+        var time = context.Services.GetRequiredService<TimeProvider>();
+        DeadlineProbe.Entered.TrySetResult();
         try
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            DeadlineProbe.CancelledAt = DateTimeOffset.UtcNow;
+            DeadlineProbe.CancelledAt = time.GetUtcNow();
             DeadlineProbe.Deadline = context.Deadline;
             throw;
         }
@@ -73,6 +75,8 @@ public static class DeadlineProbe
     public static DateTimeOffset? CancelledAt { get; set; }
 
     public static DateTimeOffset? Deadline { get; set; }
+
+    public static TaskCompletionSource Entered { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>Holds every caller until <see cref="Expected"/> of them are inside at once.</summary>
