@@ -214,6 +214,18 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task EmptyEvent_ToATypedFunction_PostsA400Error_AndTheLoopContinues()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo");
+
+        var empty = await runtime.Server.ResultAsync(runtime.Server.Enqueue(Array.Empty<byte>()));
+        var valid = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"text":"fine"}"""));
+
+        Assert.Equal("Function.BadRequest", empty.ErrorType);
+        Assert.Equal("response", valid.Kind);
+    }
+
+    [Fact]
     public async Task InvalidJson_ToAnEventFunction_PostsAnInvalidEventError_AndTheLoopContinues()
     {
         await using var runtime = await RunningRuntime.StartAsync(s => s.AddGreeterFunctions(), handler: "order-placed");
