@@ -1,0 +1,257 @@
+using System.Text.Json;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>What a payload was recognized as.</summary>
+internal enum DetectedPayload
+{
+    /// <summary>Not an AWS event envelope this adapter knows: a direct invocation's own JSON.</summary>
+    Unrecognized = 0,
+
+    /// <summary>One of the supported sources (see <see cref="EventSourceDetector.Detect"/>'s source).</summary>
+    Supported = 1,
+
+    /// <summary>An AWS event envelope this adapter does not map (Kafka, CloudWatch Logs, WebSocket APIs, …).</summary>
+    Unsupported = 2,
+}
+
+/// <summary>
+/// Recognizes the AWS service that sent a payload from marks that only that service's envelope carries, so that two
+/// sources are never confused: the <c>eventSource</c> of the first record for SQS, S3, Kinesis and DynamoDB Streams
+/// (<c>EventSource</c> for SNS); <c>version</c> "2.0" with <c>rawPath</c> and <c>requestContext</c> for HTTP APIs and
+/// Function URLs; <c>requestContext.elb</c> for ALB; <c>httpMethod</c> with <c>resource</c> and a
+/// <c>requestContext</c> without <c>elb</c> for REST APIs; <c>detail-type</c>, <c>source</c> and <c>detail</c> for
+/// EventBridge. The payload is scanned once with a forward-only reader; nothing is allocated.
+/// </summary>
+internal static class EventSourceDetector
+{
+    /// <summary>Detects the source of <paramref name="payload"/>.</summary>
+    /// <exception cref="JsonException">The payload is not valid JSON.</exception>
+    public static DetectedPayload Detect(ReadOnlySpan<byte> payload, out LambdaEventSource source, out string? description)
+    {
+        source = LambdaEventSource.Direct;
+        description = null;
+        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            // Validate the rest so that invalid JSON is reported as such.
+            reader.Skip();
+            while (reader.Read())
+            {
+            }
+
+            return DetectedPayload.Unrecognized;
+        }
+
+        string? version = null;
+        bool rawPath = false, httpMethod = false, resource = false, requestContext = false, elb = false, websocket = false;
+        bool detailType = false, detail = false, eventBridgeSource = false, awslogs = false;
+        string? recordSource = null, topLevelEventSource = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("Records"u8))
+            {
+                reader.Read();
+                recordSource = ReadFirstRecordSource(ref reader);
+            }
+            else if (reader.ValueTextEquals("version"u8))
+            {
+                reader.Read();
+                version = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("rawPath"u8))
+            {
+                rawPath = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("httpMethod"u8))
+            {
+                reader.Read();
+                httpMethod = reader.TokenType == JsonTokenType.String;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("resource"u8))
+            {
+                resource = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("requestContext"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    requestContext = true;
+                    ReadRequestContext(ref reader, out elb, out websocket);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("detail-type"u8))
+            {
+                detailType = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("detail"u8))
+            {
+                detail = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("source"u8))
+            {
+                reader.Read();
+                eventBridgeSource = reader.TokenType == JsonTokenType.String;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("eventSource"u8))
+            {
+                reader.Read();
+                topLevelEventSource = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("awslogs"u8))
+            {
+                awslogs = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (recordSource is not null)
+        {
+            switch (recordSource)
+            {
+                case "aws:sqs":
+                    source = LambdaEventSource.Sqs;
+                    return DetectedPayload.Supported;
+                case "aws:sns":
+                    source = LambdaEventSource.Sns;
+                    return DetectedPayload.Supported;
+                case "aws:s3":
+                    source = LambdaEventSource.S3;
+                    return DetectedPayload.Supported;
+                case "aws:kinesis":
+                    source = LambdaEventSource.Kinesis;
+                    return DetectedPayload.Supported;
+                case "aws:dynamodb":
+                    source = LambdaEventSource.DynamoDbStreams;
+                    return DetectedPayload.Supported;
+                case { Length: > 4 } when recordSource.StartsWith("aws:", StringComparison.Ordinal):
+                    description = $"records from '{recordSource}'";
+                    return DetectedPayload.Unsupported;
+            }
+        }
+
+        if (requestContext && websocket)
+        {
+            description = "an API Gateway WebSocket event";
+            return DetectedPayload.Unsupported;
+        }
+
+        if (requestContext && elb && httpMethod)
+        {
+            source = LambdaEventSource.ApplicationLoadBalancer;
+            return DetectedPayload.Supported;
+        }
+
+        if (requestContext && rawPath && version == "2.0")
+        {
+            source = LambdaEventSource.HttpApi;
+            return DetectedPayload.Supported;
+        }
+
+        if (requestContext && !elb && httpMethod && (resource || version == "1.0"))
+        {
+            source = LambdaEventSource.ApiGatewayRest;
+            return DetectedPayload.Supported;
+        }
+
+        if (detailType && detail && eventBridgeSource)
+        {
+            source = LambdaEventSource.EventBridge;
+            return DetectedPayload.Supported;
+        }
+
+        if (topLevelEventSource is { Length: > 4 } && topLevelEventSource.StartsWith("aws:", StringComparison.Ordinal))
+        {
+            description = $"events from '{topLevelEventSource}'";
+            return DetectedPayload.Unsupported;
+        }
+
+        if (awslogs)
+        {
+            description = "a CloudWatch Logs subscription event";
+            return DetectedPayload.Unsupported;
+        }
+
+        return DetectedPayload.Unrecognized;
+    }
+
+    /// <summary>Reads the <c>eventSource</c> (or SNS's <c>EventSource</c>) of the first record, and skips the rest of the array.</summary>
+    private static string? ReadFirstRecordSource(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? found = null;
+        var first = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!first || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            first = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isSource = reader.ValueTextEquals("eventSource"u8) || reader.ValueTextEquals("EventSource"u8);
+                reader.Read();
+                if (isSource && reader.TokenType == JsonTokenType.String)
+                {
+                    found ??= reader.GetString();
+                }
+
+                reader.Skip();
+            }
+        }
+
+        return found;
+    }
+
+    private static void ReadRequestContext(ref Utf8JsonReader reader, out bool elb, out bool websocket)
+    {
+        elb = false;
+        websocket = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("elb"u8))
+            {
+                elb = true;
+            }
+            else if (reader.ValueTextEquals("connectionId"u8) || reader.ValueTextEquals("eventType"u8))
+            {
+                websocket = true;
+            }
+
+            reader.Read();
+            reader.Skip();
+        }
+    }
+}

@@ -1,0 +1,454 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>A request read from an HTTP event, or the 400 problem to answer when its body cannot be read.</summary>
+internal readonly record struct HttpEventRequest(FunctionHttpRequest? Request, FunctionProblem? Problem, bool MultiValue);
+
+/// <summary>
+/// Translates API Gateway REST (payload 1.0), HTTP API / Function URL (payload 2.0) and ALB events into a
+/// <see cref="FunctionHttpRequest"/>, and a <see cref="FunctionHttpResponse"/> back into the response each expects.
+/// </summary>
+internal static class HttpEventMapper
+{
+    private static readonly Dictionary<string, string[]> NoMultiValueHeaders = new(0, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Reads an API Gateway REST (payload 1.0) event: query values arrive URL-decoded.</summary>
+    public static HttpEventRequest ReadRest(ReadOnlySpan<byte> payload)
+    {
+        var proxy = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.ProxyRequest) ?? throw new JsonException("The event is null.");
+        return ReadProxy(proxy, queryDecoded: true, multiValue: proxy.MultiValueHeaders is not null);
+    }
+
+    /// <summary>Reads an ALB event: query values arrive as sent (still encoded); the header mode is remembered for the response.</summary>
+    public static HttpEventRequest ReadAlb(ReadOnlySpan<byte> payload)
+    {
+        var proxy = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.ProxyRequest) ?? throw new JsonException("The event is null.");
+        return ReadProxy(proxy, queryDecoded: false, multiValue: proxy.MultiValueHeaders is not null || proxy.MultiValueQueryStringParameters is not null);
+    }
+
+    private static HttpEventRequest ReadProxy(ProxyRequest proxy, bool queryDecoded, bool multiValue)
+    {
+        var headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        if (proxy.MultiValueHeaders is { Count: > 0 } multiHeaders)
+        {
+            foreach (var (name, values) in multiHeaders)
+            {
+                if (values is { Count: > 0 })
+                {
+                    headers[name] = new StringValues([.. values]);
+                }
+            }
+        }
+
+        if (proxy.Headers is { Count: > 0 } singleHeaders)
+        {
+            foreach (var (name, value) in singleHeaders)
+            {
+                if (value is not null)
+                {
+                    headers.TryAdd(name, value);
+                }
+            }
+        }
+
+        var query = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        var queryString = new StringBuilder();
+        if (proxy.MultiValueQueryStringParameters is { Count: > 0 } multiQuery)
+        {
+            foreach (var (name, values) in multiQuery)
+            {
+                if (values is null)
+                {
+                    continue;
+                }
+
+                foreach (var value in values)
+                {
+                    AddQuery(query, queryString, name, value, queryDecoded);
+                }
+            }
+        }
+        else if (proxy.QueryStringParameters is { Count: > 0 } singleQuery)
+        {
+            foreach (var (name, value) in singleQuery)
+            {
+                AddQuery(query, queryString, name, value ?? string.Empty, queryDecoded);
+            }
+        }
+
+        if (!TryDecodeBody(proxy.Body, proxy.IsBase64Encoded, out var body, out var problem))
+        {
+            return new HttpEventRequest(null, problem, multiValue);
+        }
+
+        var request = new FunctionHttpRequest
+        {
+            Method = (proxy.HttpMethod ?? "GET").ToUpperInvariant(),
+            Path = string.IsNullOrEmpty(proxy.Path) ? "/" : (queryDecoded ? proxy.Path : Uri.UnescapeDataString(proxy.Path)),
+            QueryString = queryString.ToString(),
+            Query = query,
+            Headers = headers,
+            Cookies = ParseCookieHeaders(headers),
+            Body = body,
+        };
+        return new HttpEventRequest(request, null, multiValue);
+    }
+
+    /// <summary>Reads an HTTP API (payload 2.0) or Function URL event.</summary>
+    public static HttpEventRequest ReadHttpApi(ReadOnlySpan<byte> payload)
+    {
+        var api = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.HttpApiRequest) ?? throw new JsonException("The event is null.");
+        var headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        if (api.Headers is { Count: > 0 })
+        {
+            foreach (var (name, value) in api.Headers)
+            {
+                if (value is not null)
+                {
+                    headers[name] = value;
+                }
+            }
+        }
+
+        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (api.Cookies is { Count: > 0 })
+        {
+            foreach (var cookie in api.Cookies)
+            {
+                AddCookie(cookies, cookie);
+            }
+
+            // The platform moved every Cookie header into cookies[]; put it back for functions that read headers.
+            headers["cookie"] = string.Join("; ", api.Cookies);
+        }
+
+        var rawQuery = api.RawQueryString ?? string.Empty;
+        var query = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        foreach (var range in rawQuery.AsSpan().Split('&'))
+        {
+            var pair = rawQuery.AsSpan(range);
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            var equals = pair.IndexOf('=');
+            var name = DecodeQueryComponent(equals < 0 ? pair : pair[..equals]);
+            var value = equals < 0 ? string.Empty : DecodeQueryComponent(pair[(equals + 1)..]);
+            query[name] = StringValues.Concat(query.TryGetValue(name, out var existing) ? existing : StringValues.Empty, value);
+        }
+
+        if (!TryDecodeBody(api.Body, api.IsBase64Encoded, out var body, out var problem))
+        {
+            return new HttpEventRequest(null, problem, false);
+        }
+
+        var path = api.RawPath ?? api.RequestContext?.Http?.Path;
+        var request = new FunctionHttpRequest
+        {
+            Method = (api.RequestContext?.Http?.Method ?? "GET").ToUpperInvariant(),
+            Path = string.IsNullOrEmpty(path) ? "/" : Uri.UnescapeDataString(path),
+            QueryString = rawQuery,
+            Query = query,
+            Headers = headers,
+            Cookies = cookies,
+            Body = body,
+        };
+        return new HttpEventRequest(request, null, false);
+    }
+
+    /// <summary>Writes the API Gateway REST (payload 1.0) response: single values in <c>headers</c>, repeated ones (and <c>Set-Cookie</c>) in <c>multiValueHeaders</c>.</summary>
+    public static byte[] WriteRest(FunctionHttpResponse response)
+    {
+        var (body, base64) = EncodeBody(response);
+        var (single, multi) = SplitHeaders(response);
+        var proxy = new ProxyResponse
+        {
+            StatusCode = response.StatusCode,
+            Headers = single,
+            MultiValueHeaders = multi.Count > 0 ? multi : null,
+            Body = body,
+            IsBase64Encoded = base64,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(proxy, LambdaJsonWriter.ProxyResponse);
+    }
+
+    /// <summary>Writes the HTTP API / Function URL (payload 2.0) response: repeated headers joined with commas, cookies in <c>cookies</c>.</summary>
+    public static byte[] WriteHttpApi(FunctionHttpResponse response)
+    {
+        var (body, base64) = EncodeBody(response);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (response.ContentType is not null)
+        {
+            headers["content-type"] = response.ContentType;
+        }
+
+        if (response.HasHeaders)
+        {
+            foreach (var (name, values) in response.Headers)
+            {
+                if (IsContentType(name) || IsSetCookie(name))
+                {
+                    continue;
+                }
+
+                headers[name.ToLowerInvariant()] = values.ToString();
+            }
+        }
+
+        var api = new HttpApiResponse
+        {
+            StatusCode = response.StatusCode,
+            Headers = headers,
+            Cookies = CollectCookies(response) is { Count: > 0 } cookies ? [.. cookies] : null,
+            Body = body,
+            IsBase64Encoded = base64,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(api, LambdaJsonWriter.HttpApiResponse);
+    }
+
+    /// <summary>Writes the ALB response in the header mode of the request, with <c>statusDescription</c>.</summary>
+    public static byte[] WriteAlb(FunctionHttpResponse response, bool multiValue)
+    {
+        var (body, base64) = EncodeBody(response);
+        var alb = new AlbResponse
+        {
+            StatusCode = response.StatusCode,
+            StatusDescription = string.Concat(response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), " ", HttpStatusText.ReasonPhrase(response.StatusCode)),
+            Body = body,
+            IsBase64Encoded = base64,
+        };
+
+        var (single, multi) = SplitHeaders(response);
+        if (multiValue)
+        {
+            foreach (var (name, value) in single)
+            {
+                multi[name] = [value];
+            }
+
+            alb.MultiValueHeaders = multi;
+        }
+        else
+        {
+            // Without multi-value headers ALB takes one value per name: repeated values are joined, and only the last cookie survives.
+            foreach (var (name, values) in multi)
+            {
+                single[name] = IsSetCookie(name) ? values[^1] : string.Join(",", values);
+            }
+
+            alb.Headers = single;
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(alb, LambdaJsonWriter.AlbResponse);
+    }
+
+    private static (Dictionary<string, string> Single, Dictionary<string, string[]> Multi) SplitHeaders(FunctionHttpResponse response)
+    {
+        var single = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var multi = NoMultiValueHeaders;
+        if (response.ContentType is not null)
+        {
+            single["Content-Type"] = response.ContentType;
+        }
+
+        if (response.HasHeaders)
+        {
+            foreach (var (name, values) in response.Headers)
+            {
+                if (IsContentType(name) || IsSetCookie(name) || values.Count == 0)
+                {
+                    continue;
+                }
+
+                if (values.Count == 1)
+                {
+                    single[name] = values[0]!;
+                }
+                else
+                {
+                    multi = multi == NoMultiValueHeaders ? new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) : multi;
+                    multi[name] = values.ToArray()!;
+                }
+            }
+        }
+
+        var cookies = CollectCookies(response);
+        if (cookies.Count > 0)
+        {
+            multi = multi == NoMultiValueHeaders ? new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) : multi;
+            multi["Set-Cookie"] = [.. cookies];
+        }
+
+        return (single, multi == NoMultiValueHeaders ? new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) : multi);
+    }
+
+    private static List<string> CollectCookies(FunctionHttpResponse response)
+    {
+        var cookies = new List<string>();
+        if (response.HasCookies)
+        {
+            cookies.AddRange(response.Cookies);
+        }
+
+        if (response.HasHeaders && response.Headers.TryGetValue("Set-Cookie", out var headerCookies))
+        {
+            foreach (var cookie in headerCookies)
+            {
+                if (!string.IsNullOrEmpty(cookie))
+                {
+                    cookies.Add(cookie);
+                }
+            }
+        }
+
+        return cookies;
+    }
+
+    private static bool IsContentType(string name) => name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSetCookie(string name) => name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Text bodies go as strings; anything else (and any compressed body) as base64.</summary>
+    internal static (string Body, bool Base64) EncodeBody(FunctionHttpResponse response)
+    {
+        var bytes = response.Body.Span;
+        if (bytes.IsEmpty)
+        {
+            return (string.Empty, false);
+        }
+
+        var compressed = response.HasHeaders && response.Headers.TryGetValue("Content-Encoding", out var encoding)
+            && !StringValues.IsNullOrEmpty(encoding) && !encoding.ToString().Equals("identity", StringComparison.OrdinalIgnoreCase);
+        if (!compressed && IsTextMediaType(response.ContentType) && System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return (Encoding.UTF8.GetString(bytes), false);
+        }
+
+        return (Convert.ToBase64String(bytes), true);
+    }
+
+    internal static bool IsTextMediaType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        if (MediaTypes.IsJson(contentType))
+        {
+            return true;
+        }
+
+        var mediaType = MediaTypes.GetMediaType(contentType);
+        return mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+xml", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/xml", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/javascript", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/graphql", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool TryDecodeBody(string? body, bool isBase64, out ReadOnlyMemory<byte> bytes, out FunctionProblem? problem)
+    {
+        problem = null;
+        if (string.IsNullOrEmpty(body))
+        {
+            bytes = ReadOnlyMemory<byte>.Empty;
+            return true;
+        }
+
+        if (!isBase64)
+        {
+            bytes = Encoding.UTF8.GetBytes(body);
+            return true;
+        }
+
+        var buffer = new byte[(body.Length * 3 / 4) + 3];
+        if (Convert.TryFromBase64String(body, buffer, out var written))
+        {
+            bytes = buffer.AsMemory(0, written);
+            return true;
+        }
+
+        bytes = ReadOnlyMemory<byte>.Empty;
+        problem = new FunctionProblem(400, "Invalid request body")
+        {
+            Detail = "The event says the body is base64-encoded (isBase64Encoded: true), but it is not valid base64.",
+        };
+        return false;
+    }
+
+    private static void AddQuery(Dictionary<string, StringValues> query, StringBuilder queryString, string name, string value, bool decoded)
+    {
+        if (queryString.Length > 0)
+        {
+            queryString.Append('&');
+        }
+
+        if (decoded)
+        {
+            queryString.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+        }
+        else
+        {
+            queryString.Append(name).Append('=').Append(value);
+            name = DecodeQueryComponent(name);
+            value = DecodeQueryComponent(value);
+        }
+
+        query[name] = StringValues.Concat(query.TryGetValue(name, out var existing) ? existing : StringValues.Empty, value);
+    }
+
+    private static string DecodeQueryComponent(ReadOnlySpan<char> component)
+    {
+        var text = component.Contains('+') ? component.ToString().Replace('+', ' ') : component.ToString();
+        try
+        {
+            return Uri.UnescapeDataString(text);
+        }
+        catch (UriFormatException)
+        {
+            return text;
+        }
+    }
+
+    private static Dictionary<string, string> ParseCookieHeaders(Dictionary<string, StringValues> headers)
+    {
+        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (headers.TryGetValue("Cookie", out var values))
+        {
+            foreach (var header in values)
+            {
+                if (header is null)
+                {
+                    continue;
+                }
+
+                foreach (var range in header.AsSpan().Split(';'))
+                {
+                    AddCookie(cookies, header[range]);
+                }
+            }
+        }
+
+        return cookies;
+    }
+
+    private static void AddCookie(Dictionary<string, string> cookies, string cookie)
+    {
+        var trimmed = cookie.AsSpan().Trim();
+        if (trimmed.IsEmpty)
+        {
+            return;
+        }
+
+        var equals = trimmed.IndexOf('=');
+        var name = (equals < 0 ? trimmed : trimmed[..equals]).Trim().ToString();
+        var value = equals < 0 ? string.Empty : trimmed[(equals + 1)..].Trim().ToString();
+        cookies.TryAdd(name, value);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// Runs one registered function as a Lambda function, with Portable.Functions' own Runtime API client. A whole
+/// entry project is <c>return await LambdaFunctionsHost.RunAsync(args, s => s.AddMyFunctions());</c>.
+/// </summary>
+/// <remarks>
+/// <para>The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the only one registered. The Runtime API is
+/// <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c> switch). With
+/// <c>AWS_LAMBDA_MAX_CONCURRENCY</c> set (Lambda Managed Instances) that many invocations run at the same time.
+/// <c>AWS_LAMBDA_LOG_FORMAT=JSON</c> writes JSON log lines, and <c>AWS_LAMBDA_LOG_LEVEL</c> sets the minimum level.</para>
+/// <para>Exit codes: 0 after cancellation, 1 when the runtime cannot start (reported to <c>/runtime/init/error</c>),
+/// 2 when the Runtime API reports a non-recoverable state or cannot be reached.</para>
+/// </remarks>
+public static partial class LambdaFunctionsHost
+{
+    /// <summary>
+    /// The environment variable that names the function to run when <c>_HANDLER</c> cannot: on the managed .NET runtime
+    /// <c>_HANDLER</c> names the executable assembly. It takes precedence over <c>_HANDLER</c>.
+    /// </summary>
+    public const string FunctionVariable = "PORTABLE_FUNCTIONS_FUNCTION";
+
+    /// <summary>The exit code after the Runtime API failed: it answered 500 (or another status it never answers a healthy runtime), or cannot be reached.</summary>
+    public const int RuntimeApiFailedExitCode = 2;
+
+    /// <summary>The exit code after the runtime could not start, for example because no function matches <c>_HANDLER</c>.</summary>
+    public const int InitFailedExitCode = 1;
+
+    /// <summary>Selects the function, then serves invocations until the Runtime API or <paramref name="cancellationToken"/> ends it.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="configureServices">Registers the functions, usually through <c>AddPortableFunctions</c>.</param>
+    /// <param name="cancellationToken">Stops the loop when cancelled.</param>
+    /// <returns>The process exit code (see the remarks).</returns>
+    public static Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, CancellationToken cancellationToken = default) =>
+        RunAsync(args, configureServices, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <summary>The seam tests use: the environment is read through <paramref name="variables"/>, so a test points the runtime at its own Runtime API.</summary>
+    internal static async Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, Func<string, string?> variables, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configureServices);
+        ArgumentNullException.ThrowIfNull(variables);
+
+        var runtimeApi = CommandLineValue(args, "--runtime-api-endpoint") ?? variables("AWS_LAMBDA_RUNTIME_API");
+        if (string.IsNullOrWhiteSpace(runtimeApi))
+        {
+            await Console.Error.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: this program is a Lambda runtime and runs inside Lambda (or the Runtime Interface Emulator).").ConfigureAwait(false);
+            return InitFailedExitCode;
+        }
+
+        using var client = new RuntimeApiClient(runtimeApi);
+        var environment = new LambdaFunctionEnvironment(variables);
+        ServiceProvider? provider = null;
+        try
+        {
+            LambdaRuntime[] loops;
+            ILogger logger;
+            try
+            {
+                var services = new ServiceCollection();
+                services.AddLogging(logging => ConfigureLogging(logging, variables));
+                services.AddSingleton(environment);
+                services.AddPortableFunctionsAwsLambda();
+                configureServices(services);
+                provider = services.BuildServiceProvider();
+
+                var function = provider.GetRequiredService<FunctionCatalog>().Select(variables(FunctionVariable) is { Length: > 0 } named ? named : environment.Handler);
+                var loggerFactory = provider.GetRequiredService<ILoggerFactory>();
+                logger = loggerFactory.CreateLogger("Portable.Functions.AwsLambda");
+                var functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
+                var dispatcher = new LambdaFunctionDispatcher(function, provider.GetRequiredService<IOptions<LambdaFunctionsOptions>>().Value, functionsOptions, provider.GetRequiredService<TimeProvider>(), logger);
+                var concurrency = MaxConcurrency(variables("AWS_LAMBDA_MAX_CONCURRENCY"));
+                loops = new LambdaRuntime[concurrency];
+                for (var i = 0; i < loops.Length; i++)
+                {
+                    // With concurrent invocations one process-wide variable cannot hold each one's trace id.
+                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1, functionsOptions.IncludeExceptionDetails);
+                }
+
+                LogStarted(logger, function.Name, concurrency);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"The Lambda runtime could not start: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+                await ReportInitErrorAsync(client, exception, cancellationToken).ConfigureAwait(false);
+                return InitFailedExitCode;
+            }
+
+            return await RunLoopsAsync(loops, logger, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (provider is not null)
+            {
+                await provider.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> RunLoopsAsync(LambdaRuntime[] loops, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var failed = 0;
+        var tasks = new Task[loops.Length];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            var loop = loops[i];
+            tasks[i] = Task.Run(async () =>
+            {
+                try
+                {
+                    await loop.RunAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+                catch (Exception exception)
+                {
+                    // A 500 from the Runtime API means: exit promptly. Stop every loop.
+                    if (Interlocked.Exchange(ref failed, 1) == 0)
+                    {
+                        LogRuntimeApiFailed(logger, exception, exception.Message);
+                    }
+
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
+            }, CancellationToken.None);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return failed == 0 ? 0 : RuntimeApiFailedExitCode;
+    }
+
+    private static async Task ReportInitErrorAsync(RuntimeApiClient client, Exception exception, CancellationToken cancellationToken)
+    {
+        // A configuration error's message (a missing function, a missing serializer context) is what the operator needs; it holds no secret.
+        var outcome = LambdaOutcome.Error(exception.GetType().Name, exception.Message);
+        try
+        {
+            await client.PostInitErrorAsync("Runtime.InitError", outcome.ErrorBody, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception reportFailure) when (reportFailure is RuntimeApiException or OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("The init error could not be reported: " + reportFailure.Message).ConfigureAwait(false);
+        }
+    }
+
+    internal static int MaxConcurrency(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var concurrency) && concurrency > 1 ? Math.Min(concurrency, 1024) : 1;
+
+    private static void ConfigureLogging(ILoggingBuilder logging, Func<string, string?> variables)
+    {
+        var format = variables("AWS_LAMBDA_LOG_FORMAT");
+        if (string.Equals(format, "JSON", StringComparison.OrdinalIgnoreCase))
+        {
+            logging.AddConsole(static options => options.FormatterName = LambdaJsonConsoleFormatter.FormatterName);
+            // Registered directly: AddConsoleFormatter binds options from configuration, which Native AOT cannot do.
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LambdaJsonConsoleFormatter>());
+        }
+        else
+        {
+            logging.AddSimpleConsole(static options =>
+            {
+                options.SingleLine = true;
+                options.IncludeScopes = true;
+                options.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+
+        logging.SetMinimumLevel(variables("AWS_LAMBDA_LOG_LEVEL")?.ToUpperInvariant() switch
+        {
+            "TRACE" => LogLevel.Trace,
+            "DEBUG" => LogLevel.Debug,
+            "WARN" => LogLevel.Warning,
+            "ERROR" => LogLevel.Error,
+            "FATAL" => LogLevel.Critical,
+            _ => LogLevel.Information,
+        });
+    }
+
+    private static string? CommandLineValue(string[] args, string name)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].Equals(name, StringComparison.OrdinalIgnoreCase) && i + 1 < args.Length)
+            {
+                return args[i + 1];
+            }
+
+            if (args[i].StartsWith(name + "=", StringComparison.OrdinalIgnoreCase))
+            {
+                return args[i][(name.Length + 1)..];
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(100, LogLevel.Information, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]
+    private static partial void LogStarted(ILogger logger, string functionName, int concurrency);
+
+    [LoggerMessage(101, LogLevel.Critical, "The Runtime API reported a non-recoverable state; the runtime exits: {Reason}")]
+    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception, string reason);
+}

@@ -1,0 +1,382 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>Source-generated serialization of the Lambda event and response envelopes, and of the portable data types.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(ProxyRequest))]
+[JsonSerializable(typeof(HttpApiRequest))]
+[JsonSerializable(typeof(ProxyResponse))]
+[JsonSerializable(typeof(HttpApiResponse))]
+[JsonSerializable(typeof(AlbResponse))]
+[JsonSerializable(typeof(SqsEvent))]
+[JsonSerializable(typeof(SnsEvent))]
+[JsonSerializable(typeof(S3Event))]
+[JsonSerializable(typeof(EventBridgeEvent))]
+[JsonSerializable(typeof(KinesisEvent))]
+[JsonSerializable(typeof(DynamoDbEvent))]
+[JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(LambdaErrorBody))]
+[JsonSerializable(typeof(StorageObjectChange))]
+[JsonSerializable(typeof(ScheduleTick))]
+internal sealed partial class LambdaJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>API Gateway REST (payload 1.0) and ALB requests share this shape.</summary>
+internal sealed class ProxyRequest
+{
+    public string? Resource { get; set; }
+
+    public string? Path { get; set; }
+
+    public string? HttpMethod { get; set; }
+
+    public Dictionary<string, string?>? Headers { get; set; }
+
+    public Dictionary<string, List<string>?>? MultiValueHeaders { get; set; }
+
+    public Dictionary<string, string?>? QueryStringParameters { get; set; }
+
+    public Dictionary<string, List<string>?>? MultiValueQueryStringParameters { get; set; }
+
+    public Dictionary<string, string?>? PathParameters { get; set; }
+
+    public ProxyRequestContext? RequestContext { get; set; }
+
+    public string? Body { get; set; }
+
+    public bool IsBase64Encoded { get; set; }
+}
+
+internal sealed class ProxyRequestContext
+{
+    public string? RequestId { get; set; }
+
+    public string? Stage { get; set; }
+
+    public JsonElement? Elb { get; set; }
+}
+
+internal sealed class HttpApiRequest
+{
+    public string? Version { get; set; }
+
+    public string? RawPath { get; set; }
+
+    public string? RawQueryString { get; set; }
+
+    public List<string>? Cookies { get; set; }
+
+    public Dictionary<string, string?>? Headers { get; set; }
+
+    public HttpApiRequestContext? RequestContext { get; set; }
+
+    public string? Body { get; set; }
+
+    public bool IsBase64Encoded { get; set; }
+}
+
+internal sealed class HttpApiRequestContext
+{
+    public string? RequestId { get; set; }
+
+    public HttpApiRequestHttp? Http { get; set; }
+}
+
+internal sealed class HttpApiRequestHttp
+{
+    public string? Method { get; set; }
+
+    public string? Path { get; set; }
+}
+
+internal sealed class ProxyResponse
+{
+    public int StatusCode { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
+
+    public string Body { get; set; } = string.Empty;
+
+    public bool IsBase64Encoded { get; set; }
+}
+
+internal sealed class HttpApiResponse
+{
+    public int StatusCode { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public string[]? Cookies { get; set; }
+
+    public string Body { get; set; } = string.Empty;
+
+    public bool IsBase64Encoded { get; set; }
+}
+
+internal sealed class AlbResponse
+{
+    public int StatusCode { get; set; }
+
+    public string StatusDescription { get; set; } = string.Empty;
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
+
+    public string Body { get; set; } = string.Empty;
+
+    public bool IsBase64Encoded { get; set; }
+}
+
+internal sealed class SqsEvent
+{
+    [JsonPropertyName("Records")]
+    public List<SqsRecord>? Records { get; set; }
+}
+
+internal sealed class SqsRecord
+{
+    public string? MessageId { get; set; }
+
+    public string? Body { get; set; }
+
+    public Dictionary<string, string?>? Attributes { get; set; }
+
+    public Dictionary<string, SqsMessageAttribute?>? MessageAttributes { get; set; }
+
+    public string? EventSource { get; set; }
+
+    [JsonPropertyName("eventSourceARN")]
+    public string? EventSourceArn { get; set; }
+
+    public string? AwsRegion { get; set; }
+}
+
+internal sealed class SqsMessageAttribute
+{
+    public string? StringValue { get; set; }
+
+    public string? BinaryValue { get; set; }
+
+    public string? DataType { get; set; }
+}
+
+internal sealed class SnsEvent
+{
+    [JsonPropertyName("Records")]
+    public List<SnsRecord>? Records { get; set; }
+}
+
+internal sealed class SnsRecord
+{
+    [JsonPropertyName("EventSubscriptionArn")]
+    public string? EventSubscriptionArn { get; set; }
+
+    [JsonPropertyName("Sns")]
+    public SnsMessage? Sns { get; set; }
+}
+
+internal sealed class SnsMessage
+{
+    [JsonPropertyName("Type")]
+    public string? Type { get; set; }
+
+    [JsonPropertyName("MessageId")]
+    public string? MessageId { get; set; }
+
+    [JsonPropertyName("TopicArn")]
+    public string? TopicArn { get; set; }
+
+    [JsonPropertyName("Subject")]
+    public string? Subject { get; set; }
+
+    [JsonPropertyName("Message")]
+    public string? Message { get; set; }
+
+    [JsonPropertyName("Timestamp")]
+    public string? Timestamp { get; set; }
+
+    [JsonPropertyName("MessageAttributes")]
+    public Dictionary<string, SnsMessageAttribute?>? MessageAttributes { get; set; }
+}
+
+internal sealed class SnsMessageAttribute
+{
+    [JsonPropertyName("Type")]
+    public string? Type { get; set; }
+
+    [JsonPropertyName("Value")]
+    public string? Value { get; set; }
+}
+
+internal sealed class S3Event
+{
+    [JsonPropertyName("Records")]
+    public List<S3Record>? Records { get; set; }
+}
+
+internal sealed class S3Record
+{
+    public string? AwsRegion { get; set; }
+
+    public string? EventTime { get; set; }
+
+    public string? EventName { get; set; }
+
+    public Dictionary<string, string?>? ResponseElements { get; set; }
+
+    public S3Entity? S3 { get; set; }
+}
+
+internal sealed class S3Entity
+{
+    public S3Bucket? Bucket { get; set; }
+
+    public S3Object? Object { get; set; }
+}
+
+internal sealed class S3Bucket
+{
+    public string? Name { get; set; }
+
+    public string? Arn { get; set; }
+}
+
+internal sealed class S3Object
+{
+    public string? Key { get; set; }
+
+    public long? Size { get; set; }
+
+    public string? ETag { get; set; }
+
+    public string? VersionId { get; set; }
+
+    public string? Sequencer { get; set; }
+}
+
+internal sealed class EventBridgeEvent
+{
+    public string? Version { get; set; }
+
+    public string? Id { get; set; }
+
+    [JsonPropertyName("detail-type")]
+    public string? DetailType { get; set; }
+
+    public string? Source { get; set; }
+
+    public string? Account { get; set; }
+
+    public string? Time { get; set; }
+
+    public string? Region { get; set; }
+
+    public List<string>? Resources { get; set; }
+
+    public JsonElement? Detail { get; set; }
+}
+
+internal sealed class KinesisEvent
+{
+    [JsonPropertyName("Records")]
+    public List<KinesisRecord>? Records { get; set; }
+}
+
+internal sealed class KinesisRecord
+{
+    public KinesisData? Kinesis { get; set; }
+
+    [JsonPropertyName("eventID")]
+    public string? EventId { get; set; }
+
+    public string? EventName { get; set; }
+
+    [JsonPropertyName("eventSourceARN")]
+    public string? EventSourceArn { get; set; }
+
+    public string? AwsRegion { get; set; }
+}
+
+internal sealed class KinesisData
+{
+    public string? PartitionKey { get; set; }
+
+    public string? SequenceNumber { get; set; }
+
+    public string? Data { get; set; }
+
+    public double? ApproximateArrivalTimestamp { get; set; }
+}
+
+internal sealed class DynamoDbEvent
+{
+    [JsonPropertyName("Records")]
+    public List<DynamoDbRecord>? Records { get; set; }
+}
+
+internal sealed class DynamoDbRecord
+{
+    [JsonPropertyName("eventID")]
+    public string? EventId { get; set; }
+
+    public string? EventName { get; set; }
+
+    [JsonPropertyName("eventSourceARN")]
+    public string? EventSourceArn { get; set; }
+
+    public string? AwsRegion { get; set; }
+
+    public JsonElement? Dynamodb { get; set; }
+}
+
+internal sealed class BatchResponse
+{
+    public List<BatchItemFailure> BatchItemFailures { get; set; } = [];
+}
+
+internal sealed class BatchItemFailure
+{
+    public string ItemIdentifier { get; set; } = string.Empty;
+}
+
+/// <summary>The canonical Runtime API error body; members in the order AWS's runtimes write them.</summary>
+internal sealed class LambdaErrorBody
+{
+    public string ErrorType { get; set; } = string.Empty;
+
+    public string ErrorMessage { get; set; } = string.Empty;
+
+    public string[] StackTrace { get; set; } = [];
+}
+
+/// <summary>
+/// Type information for what the adapter writes: the same contract as <see cref="LambdaJsonContext"/>, but with
+/// relaxed escaping, so that a JSON body nested in a response reads <c>{\"a\":1}</c> rather than <c>{\u0022a\u0022:1}</c>.
+/// The consumers are AWS services, not HTML pages.
+/// </summary>
+internal static class LambdaJsonWriter
+{
+    private static readonly JsonSerializerOptions Options = new(LambdaJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<ProxyResponse> ProxyResponse = Get<ProxyResponse>();
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<HttpApiResponse> HttpApiResponse = Get<HttpApiResponse>();
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<AlbResponse> AlbResponse = Get<AlbResponse>();
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<BatchResponse> BatchResponse = Get<BatchResponse>();
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<LambdaErrorBody> LambdaErrorBody = Get<LambdaErrorBody>();
+
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Get<T>() =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>What to tell the Runtime API about one invocation: a response body, or an error.</summary>
+internal readonly struct LambdaOutcome
+{
+    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody)
+    {
+        Response = response;
+        ErrorType = errorType;
+        ErrorBody = errorBody;
+    }
+
+    public ReadOnlyMemory<byte> Response { get; }
+
+    /// <summary>Gets the <c>Lambda-Runtime-Function-Error-Type</c>, or <see langword="null"/> for a response.</summary>
+    public string? ErrorType { get; }
+
+    public ReadOnlyMemory<byte> ErrorBody { get; }
+
+    public bool IsError => ErrorType is not null;
+
+    public static LambdaOutcome Success(ReadOnlyMemory<byte> response) => new(response, null, default);
+
+    /// <summary>The largest error report sent; AWS's runtimes cap theirs at 256 KB.</summary>
+    public const int MaxErrorSize = 256 * 1024;
+
+    public static LambdaOutcome Error(string errorType, string errorMessage, string[]? stackTrace = null)
+    {
+        var body = new LambdaErrorBody { ErrorType = errorType, ErrorMessage = errorMessage, StackTrace = stackTrace ?? [] };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody);
+        if (bytes.Length > MaxErrorSize)
+        {
+            body.StackTrace = [];
+            body.ErrorMessage = errorMessage.Length > 1024 ? string.Concat(errorMessage.AsSpan(0, 1024), " (truncated: the error exceeded 256 KB)") : errorMessage;
+            bytes = JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody);
+        }
+
+        return new LambdaOutcome(default, errorType, bytes);
+    }
+
+    /// <summary>The error AWS's runtimes report for an exception: its short type name, and (only when allowed) its message and stack.</summary>
+    public static LambdaOutcome FromException(Exception exception, string safeMessage, bool includeDetails)
+    {
+        var type = exception.GetType().Name;
+        if (!includeDetails)
+        {
+            return Error(type, safeMessage);
+        }
+
+        var frames = new List<string>();
+        foreach (var line in (exception.StackTrace ?? string.Empty).Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length > 0)
+            {
+                frames.Add(trimmed);
+            }
+        }
+
+        return Error(type, exception.Message, [.. frames]);
+    }
+}

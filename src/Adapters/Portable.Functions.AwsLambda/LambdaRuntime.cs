@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Logging;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// The Runtime API loop: <c>GET /next</c>, run the function, <c>POST /response</c> or <c>POST /error</c>, again.
+/// It returns when cancelled and throws <see cref="RuntimeApiException"/> when the Runtime API says the runtime must exit.
+/// </summary>
+internal sealed partial class LambdaRuntime
+{
+    /// <summary>The largest response Lambda accepts from a function (6 MB).</summary>
+    public const int MaxResponseSize = 6 * 1024 * 1024;
+
+    private readonly RuntimeApiClient _client;
+    private readonly LambdaFunctionDispatcher _dispatcher;
+    private readonly LambdaFunctionEnvironment _environment;
+    private readonly ILogger _logger;
+    private readonly bool _setTraceEnvironment;
+    private readonly bool _includeDetails;
+
+    public LambdaRuntime(RuntimeApiClient client, LambdaFunctionDispatcher dispatcher, LambdaFunctionEnvironment environment, ILogger logger, bool setTraceEnvironment, bool includeDetails)
+    {
+        _client = client;
+        _dispatcher = dispatcher;
+        _environment = environment;
+        _logger = logger;
+        _setTraceEnvironment = setTraceEnvironment;
+        _includeDetails = includeDetails;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            RuntimeInvocation next;
+            try
+            {
+                next = await _client.NextAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (next.RequestId is null)
+            {
+                // Without a request id there is nobody to answer; the platform times the invocation out.
+                LogMissingRequestId(_logger, RuntimeApiClient.RequestIdHeader);
+                continue;
+            }
+
+            await HandleAsync(next, next.RequestId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleAsync(RuntimeInvocation next, string requestId, CancellationToken cancellationToken)
+    {
+        if (_setTraceEnvironment)
+        {
+            // Set on every invoke, and cleared when the invoke has no trace, so the AWS SDKs never see a stale one.
+            Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", next.TraceId);
+        }
+
+        var feature = new LambdaInvocationFeature(requestId, next.Event, _environment)
+        {
+            InvokedFunctionArn = next.InvokedFunctionArn,
+            Deadline = next.Deadline,
+            TraceId = next.TraceId,
+            ClientContext = next.ClientContext,
+            CognitoIdentity = next.CognitoIdentity,
+            TenantId = next.TenantId,
+        };
+
+        LambdaOutcome outcome;
+        try
+        {
+            outcome = await _dispatcher.DispatchAsync(next, feature, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            LogDispatchFailed(_logger, exception, _dispatcher.Function.Name, requestId);
+            outcome = LambdaOutcome.FromException(exception, "The runtime failed while handling the invocation. Quote the request id when you report it.", _includeDetails);
+        }
+
+        if (!outcome.IsError)
+        {
+            var size = outcome.Response.Length;
+            var posted = size > MaxResponseSize
+                ? PostOutcome.TooLarge
+                : await _client.PostResponseAsync(requestId, outcome.Response, cancellationToken).ConfigureAwait(false);
+            if (posted == PostOutcome.Accepted)
+            {
+                return;
+            }
+
+            if (posted == PostOutcome.Refused)
+            {
+                LogRefused(_logger, "response", requestId);
+                return;
+            }
+
+            LogResponseTooLarge(_logger, _dispatcher.Function.Name, size, MaxResponseSize, requestId);
+            outcome = LambdaOutcome.Error("Function.ResponseSizeTooLarge",
+                $"Response payload size ({size} bytes) exceeded maximum allowed payload size ({MaxResponseSize} bytes).");
+        }
+
+        var reported = await _client.PostErrorAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, cancellationToken).ConfigureAwait(false);
+        if (reported != PostOutcome.Accepted)
+        {
+            LogRefused(_logger, "error", requestId);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "The Runtime API delivered an invocation without the {Header} header; it cannot be answered and is skipped.")]
+    private static partial void LogMissingRequestId(ILogger logger, string header);
+
+    [LoggerMessage(2, LogLevel.Error, "The runtime failed while handling function {FunctionName} (request {RequestId}).")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string functionName, string requestId);
+
+    [LoggerMessage(3, LogLevel.Error, "Function {FunctionName} returned {Size} bytes, more than the {Limit} bytes Lambda accepts; reported as an error (request {RequestId}).")]
+    private static partial void LogResponseTooLarge(ILogger logger, string functionName, int size, int limit, string requestId);
+
+    [LoggerMessage(4, LogLevel.Warning, "The Runtime API refused the {What} of request {RequestId} (unknown request id, or already answered).")]
+    private static partial void LogRefused(ILogger logger, string what, string requestId);
+}

@@ -1,0 +1,73 @@
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>Converts the X-Ray trace header to a W3C <c>traceparent</c>.</summary>
+internal static class XRayTraceHeader
+{
+    /// <summary>
+    /// Converts <c>Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1</c> to
+    /// <c>00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01</c>.
+    /// </summary>
+    /// <returns>The <c>traceparent</c>, or <see langword="null"/> when the header has no valid root and parent.</returns>
+    public static string? ToTraceParent(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+
+        ReadOnlySpan<char> root = default, parent = default;
+        var sampled = false;
+        foreach (var range in header.AsSpan().Split(';'))
+        {
+            var part = header.AsSpan(range).Trim();
+            var equals = part.IndexOf('=');
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var key = part[..equals].Trim();
+            var value = part[(equals + 1)..].Trim();
+            if (key.Equals("Root", StringComparison.OrdinalIgnoreCase))
+            {
+                root = value;
+            }
+            else if (key.Equals("Parent", StringComparison.OrdinalIgnoreCase))
+            {
+                parent = value;
+            }
+            else if (key.Equals("Sampled", StringComparison.OrdinalIgnoreCase))
+            {
+                sampled = value.SequenceEqual("1");
+            }
+        }
+
+        // Root = "1-" + 8 hex digits (epoch seconds) + "-" + 24 hex digits.
+        if (root.Length != 35 || !root.StartsWith("1-") || root[10] != '-' || parent.Length != 16)
+        {
+            return null;
+        }
+
+        var epoch = root.Slice(2, 8);
+        var unique = root.Slice(11, 24);
+        if (!IsLowerHex(epoch) || !IsLowerHex(unique) || !IsLowerHex(parent) || parent.SequenceEqual("0000000000000000"))
+        {
+            return null;
+        }
+
+        return string.Concat("00-", epoch.ToString(), unique.ToString(), "-" + parent.ToString() + (sampled ? "-01" : "-00"));
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

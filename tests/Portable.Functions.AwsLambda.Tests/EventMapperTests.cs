@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter;
+using Snapshooter.Xunit3;
+
+namespace Portable.Functions.AwsLambda.Tests;
+
+public sealed class EventMapperTests
+{
+    [Theory]
+    [InlineData(LambdaEventSource.Sqs, "sqs.json")]
+    [InlineData(LambdaEventSource.Sqs, "sqs-fifo.json")]
+    [InlineData(LambdaEventSource.Sns, "sns.json")]
+    [InlineData(LambdaEventSource.S3, "s3.json")]
+    [InlineData(LambdaEventSource.EventBridge, "eventbridge.json")]
+    [InlineData(LambdaEventSource.EventBridge, "scheduled.json")]
+    [InlineData(LambdaEventSource.Kinesis, "kinesis.json")]
+    [InlineData(LambdaEventSource.DynamoDbStreams, "dynamodb.json")]
+    public void Read_Fixture_MapsEveryRecordToAnEvent(LambdaEventSource source, string fixture)
+    {
+        var batch = EventMapper.Read(source, Fixtures.Bytes(fixture));
+
+        Snapshot.Match(Describe.Batch(batch), SnapshotNameExtension.Create(fixture));
+    }
+
+    [Theory]
+    [InlineData("Happy+Face.jpg", "Happy Face.jpg")]
+    [InlineData("a%2Bb%3Dc.txt", "a+b=c.txt")]
+    [InlineData("dir/sub%20dir/%E2%82%AC.csv", "dir/sub dir/€.csv")]
+    [InlineData("plain.txt", "plain.txt")]
+    public void DecodeS3Key_FormEncodedKey_IsDecoded(string key, string expected)
+    {
+        Assert.Equal(expected, EventMapper.DecodeS3Key(key));
+    }
+
+    [Fact]
+    public void ReadKinesis_InvalidBase64Data_ThrowsJsonException()
+    {
+        var payload = Fixtures.Text("kinesis.json").Replace("\"data\": \"", "\"data\": \"%%", StringComparison.Ordinal);
+
+        Assert.Throws<JsonException>(() => EventMapper.ReadKinesis(System.Text.Encoding.UTF8.GetBytes(payload)));
+    }
+
+    [Fact]
+    public async Task S3Event_ReachesAStorageFunction_AsAStorageObjectChange()
+    {
+        var invoker = BuildInvoker<StorageObjectChange>();
+        var item = EventMapper.ReadS3(Fixtures.Bytes("s3.json")).Items[0];
+
+        var result = await invoker.InvokeEventAsync(item.Envelope);
+
+        Assert.True(result.Succeeded);
+        var change = Assert.IsType<StorageObjectChange>(ReceivedData.Last);
+        Assert.Equal("fixture-invoices", change.Bucket);
+        Assert.Equal("2026/Q1/Invoice #1 + tax.pdf", change.Key);
+        Assert.Equal(StorageChangeKind.Created, change.Kind);
+        Assert.Equal(48213, change.Size);
+        Assert.Equal("v3.L4kqtJlcpXroDTDmpUMLUo", change.Version);
+    }
+
+    [Fact]
+    public async Task ScheduledEvent_ReachesATimerFunction_AsAScheduleTick()
+    {
+        var invoker = BuildInvoker<ScheduleTick>();
+        var item = EventMapper.ReadEventBridge(Fixtures.Bytes("scheduled.json")).Items[0];
+
+        var result = await invoker.InvokeEventAsync(item.Envelope);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(new DateTimeOffset(2026, 1, 5, 6, 0, 0, TimeSpan.Zero), Assert.IsType<ScheduleTick>(ReceivedData.Last).ScheduledTime);
+    }
+
+    private static FunctionInvoker BuildInvoker<T>()
+    {
+        var services = new ServiceCollection().AddLogging().AddPortableFunctions(f => f.AddEventFunction<Received<T>, T>("receiver"));
+        return services.BuildServiceProvider().GetRequiredService<FunctionCatalog>().Select("receiver");
+    }
+}
+
+/// <summary>Keeps the data of the last event it received.</summary>
+public sealed class Received<T> : IEventFunction<T>
+{
+    public Task HandleAsync(FunctionEvent<T> functionEvent, FunctionContext context, CancellationToken cancellationToken)
+    {
+        ReceivedData.Last = functionEvent.Data;
+        return Task.CompletedTask;
+    }
+}
+
+public static class ReceivedData
+{
+    public static object? Last { get; set; }
+}

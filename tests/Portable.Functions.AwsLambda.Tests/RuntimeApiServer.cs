@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Portable.Functions.AwsLambda.Tests;
+
+/// <summary>An invocation the server hands out on <c>GET /next</c>.</summary>
+public sealed record QueuedInvocation(string? RequestId, byte[] Event, IReadOnlyDictionary<string, string> Headers, int Status = 200);
+
+/// <summary>What the runtime posted for an invocation (or for init).</summary>
+public sealed record PostedResult(string Kind, string Body, string? ErrorType, string? ContentType)
+{
+    public bool IsError => Kind != "response";
+}
+
+/// <summary>
+/// A Lambda Runtime API on loopback, with the endpoints, headers and status codes of the real one (and of AWS's
+/// Runtime Interface Emulator): the end-to-end tests run the adapter's real loop against it.
+/// </summary>
+public sealed class RuntimeApiServer : IAsyncDisposable
+{
+    public const int EmulatorPayloadLimit = (6 * 1024 * 1024) + 100;
+
+    private readonly WebApplication _app;
+    private readonly Channel<QueuedInvocation> _queue = Channel.CreateUnbounded<QueuedInvocation>();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<PostedResult>> _results = new();
+    private readonly ConcurrentDictionary<string, byte> _handedOut = new();
+    private readonly TaskCompletionSource<PostedResult> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextCalls;
+
+    private RuntimeApiServer(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public string Address { get; private set; } = string.Empty;
+
+    public int NextCalls => Volatile.Read(ref _nextCalls);
+
+    public Task<PostedResult> InitError => _initError.Task;
+
+    public List<string> UserAgents { get; } = [];
+
+    public static async Task<RuntimeApiServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
+        var app = builder.Build();
+        var server = new RuntimeApiServer(app);
+        server.Map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.Address = new Uri(address).Authority;
+        return server;
+    }
+
+    /// <summary>Queues an invocation; returns its request id.</summary>
+    public string Enqueue(byte[] payload, DateTimeOffset? deadline = null, IReadOnlyDictionary<string, string>? headers = null, string? requestId = null)
+    {
+        requestId ??= Guid.NewGuid().ToString();
+        var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
+        {
+            ["Lambda-Runtime-Aws-Request-Id"] = requestId,
+            ["Lambda-Runtime-Deadline-Ms"] = (deadline ?? DateTimeOffset.UtcNow.AddMinutes(5)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            ["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:eu-west-1:210987654321:function:fixture",
+        };
+        _results.TryAdd(requestId, new TaskCompletionSource<PostedResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Writer.TryWrite(new QueuedInvocation(requestId, payload, all));
+        return requestId;
+    }
+
+    public string Enqueue(string payload, DateTimeOffset? deadline = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        Enqueue(System.Text.Encoding.UTF8.GetBytes(payload), deadline, headers);
+
+    /// <summary>Queues an invocation without a request id header.</summary>
+    public void EnqueueWithoutRequestId(string payload) =>
+        _queue.Writer.TryWrite(new QueuedInvocation(null, System.Text.Encoding.UTF8.GetBytes(payload), new Dictionary<string, string>
+        {
+            ["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        }));
+
+    /// <summary>Makes the next <c>GET /next</c> answer 500, as the platform does when the runtime must exit.</summary>
+    public void EnqueueContainerError() =>
+        _queue.Writer.TryWrite(new QueuedInvocation(null, [], new Dictionary<string, string>(), Status: 500));
+
+    public Task<PostedResult> ResultAsync(string requestId) => _results[requestId].Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private void Map(WebApplication app)
+    {
+        app.MapGet("/2018-06-01/runtime/invocation/next", async context =>
+        {
+            Interlocked.Increment(ref _nextCalls);
+            lock (UserAgents)
+            {
+                UserAgents.Add(context.Request.Headers.UserAgent.ToString());
+            }
+
+            QueuedInvocation next;
+            try
+            {
+                next = await _queue.Reader.ReadAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (next.Status == 500)
+            {
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse("Container error. Non-recoverable state. Runtime should exit promptly.", "Runtime.ContainerError"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            if (next.RequestId is not null)
+            {
+                _handedOut.TryAdd(next.RequestId, 0);
+            }
+
+            foreach (var (name, value) in next.Headers)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(next.Event);
+        });
+
+        app.MapPost("/2018-06-01/runtime/invocation/{id}/response", async (HttpContext context, string id) =>
+        {
+            var body = await ReadBodyAsync(context);
+            if (!_handedOut.ContainsKey(id) || !_results.TryGetValue(id, out var result))
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid request ID", "InvalidRequestID"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            if (body.Length > EmulatorPayloadLimit)
+            {
+                context.Response.StatusCode = 413;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse($"Exceeded maximum allowed payload size ({EmulatorPayloadLimit} bytes).", "RequestEntityTooLarge"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            if (!result.TrySetResult(new PostedResult("response", System.Text.Encoding.UTF8.GetString(body), null, context.Request.ContentType)))
+            {
+                context.Response.StatusCode = 403;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid state transition", "InvalidStateTransition"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            context.Response.StatusCode = 202;
+            await context.Response.WriteAsJsonAsync(new StatusResponse("OK"), RuntimeApiJsonContext.Default.StatusResponse);
+        });
+
+        app.MapPost("/2018-06-01/runtime/invocation/{id}/error", async (HttpContext context, string id) =>
+        {
+            var body = await ReadBodyAsync(context);
+            if (!_handedOut.ContainsKey(id) || !_results.TryGetValue(id, out var result))
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid request ID", "InvalidRequestID"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+            if (!result.TrySetResult(new PostedResult("error", System.Text.Encoding.UTF8.GetString(body), errorType, context.Request.ContentType)))
+            {
+                context.Response.StatusCode = 403;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid state transition", "InvalidStateTransition"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            context.Response.StatusCode = 202;
+            await context.Response.WriteAsJsonAsync(new StatusResponse("OK"), RuntimeApiJsonContext.Default.StatusResponse);
+        });
+
+        app.MapPost("/2018-06-01/runtime/init/error", async context =>
+        {
+            var body = await ReadBodyAsync(context);
+            var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+            _initError.TrySetResult(new PostedResult("init-error", System.Text.Encoding.UTF8.GetString(body), errorType, context.Request.ContentType));
+            context.Response.StatusCode = 202;
+            await context.Response.WriteAsJsonAsync(new StatusResponse("OK"), RuntimeApiJsonContext.Default.StatusResponse);
+        });
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+}
+
+public sealed record ErrorResponse(string ErrorMessage, string ErrorType);
+
+public sealed record StatusResponse(string Status);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(ErrorResponse))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StatusResponse))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+public sealed partial class RuntimeApiJsonContext : System.Text.Json.Serialization.JsonSerializerContext
+{
+}
