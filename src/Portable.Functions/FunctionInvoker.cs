@@ -12,6 +12,9 @@ namespace Portable.Functions;
 /// </summary>
 public abstract class FunctionInvoker
 {
+    /// <summary>The longest delay a timer accepts.</summary>
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly InvokerServices _shared;
     private readonly FunctionInvocationDelegate _pipeline;
 
@@ -119,9 +122,9 @@ public abstract class FunctionInvoker
         CancellationTokenSource? deadlineSource = null;
         CancellationTokenRegistration abortRegistration = default;
         var token = abortToken;
-        if (deadline is { } due)
+        if (deadline is { } due && due - options.DeadlineGracePeriod - time.GetUtcNow() is var delay && delay <= MaxTimerDelay)
         {
-            var delay = due - options.DeadlineGracePeriod - time.GetUtcNow();
+            // A deadline beyond what a timer can hold (about 49 days) never fires; the context still reports it.
             deadlineSource = new CancellationTokenSource(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time);
             if (abortToken.CanBeCanceled)
             {

@@ -45,6 +45,20 @@ public sealed class DeadlineTests
     }
 
     [Fact]
+    public async Task Token_DeadlineBeyondWhatATimerHolds_NeverFires_AndIsStillReported()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var deadline = host.Time.GetUtcNow().AddYears(100);
+
+        var result = await host.InvokeHttpAsync("echo", Json.Post("/echo", """{"text":"a"}"""), new TestInvocationOptions { Deadline = deadline });
+
+        Assert.Equal(200, result.StatusCode);
+        var log = host.Services.GetRequiredService<InvocationLog>();
+        Assert.Equal(deadline, Assert.Single(log.Contexts).Deadline);
+        Assert.False(Assert.Single(log.Tokens).CanBeCanceled);
+    }
+
+    [Fact]
     public async Task Token_WhenTheCallerGoesAway_IsCancelledAndReported()
     {
         await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());

@@ -22,14 +22,9 @@ internal sealed partial class LambdaFunctionDispatcher
     private readonly bool _includeDetails;
     private readonly ILogger _logger;
     private readonly string _directPath;
-    private readonly TimeProvider _time;
 
-    /// <summary>No Lambda invocation runs longer than 15 minutes; a deadline further away than this is not believed.</summary>
-    private static readonly TimeSpan MaxDeadlineDistance = TimeSpan.FromDays(1);
-
-    public LambdaFunctionDispatcher(FunctionInvoker function, LambdaFunctionsOptions options, FunctionsOptions functionsOptions, TimeProvider time, ILogger logger)
+    public LambdaFunctionDispatcher(FunctionInvoker function, LambdaFunctionsOptions options, FunctionsOptions functionsOptions, ILogger logger)
     {
-        _time = time;
         _function = function;
         _declaredSource = options.GetEventSource(function.Name);
         _batchConcurrency = Math.Max(1, options.BatchConcurrency);
@@ -290,13 +285,13 @@ internal sealed partial class LambdaFunctionDispatcher
         return _function.InvokeEventAsync(item.Envelope, CreateInvocation(next, feature, trigger, ownTrace), cancellationToken);
     }
 
-    private FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger trigger, string? ownTraceParent) =>
+    private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger trigger, string? ownTraceParent) =>
         new FunctionInvocation
         {
             InvocationId = next.RequestId,
             Provider = FunctionProvider.AwsLambda,
             Trigger = trigger,
-            Deadline = next.Deadline is { } deadline && deadline - _time.GetUtcNow() < MaxDeadlineDistance ? deadline : null,
+            Deadline = next.Deadline,
             TraceParent = ownTraceParent is null ? XRayTraceHeader.ToTraceParent(next.TraceId) : null,
         }.WithFeature(feature).WithFeature(feature.Environment);
 

@@ -75,7 +75,7 @@ public static partial class LambdaFunctionsHost
                 var loggerFactory = provider.GetRequiredService<ILoggerFactory>();
                 logger = loggerFactory.CreateLogger("Portable.Functions.AwsLambda");
                 var functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
-                var dispatcher = new LambdaFunctionDispatcher(function, provider.GetRequiredService<IOptions<LambdaFunctionsOptions>>().Value, functionsOptions, provider.GetRequiredService<TimeProvider>(), logger);
+                var dispatcher = new LambdaFunctionDispatcher(function, provider.GetRequiredService<IOptions<LambdaFunctionsOptions>>().Value, functionsOptions, logger);
                 var concurrency = MaxConcurrency(variables("AWS_LAMBDA_MAX_CONCURRENCY"));
                 loops = new LambdaRuntime[concurrency];
                 for (var i = 0; i < loops.Length; i++)
