@@ -19,7 +19,9 @@ internal sealed class HttpFunctionInvoker<TFunction> : FunctionInvoker
         var outcome = await RunAsync(invocationId, request, http, invocation, FunctionTrigger.Http, null, null, cancellationToken).ConfigureAwait(false);
         if (outcome.Failure is { } failure)
         {
-            return FunctionHttpResponse.Problem(failure.Problem);
+            var problem = FunctionHttpResponse.Problem(failure.Problem);
+            problem.Exception = failure.Exception;
+            return problem;
         }
 
         if (outcome.Context.Output is not FunctionHttpResponse response)

@@ -55,7 +55,9 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
         var outcome = await RunAsync(invocationId, value, http, invocation, FunctionTrigger.Http, null, null, cancellationToken).ConfigureAwait(false);
         if (outcome.Failure is { } failure)
         {
-            return FunctionHttpResponse.Problem(failure.Problem);
+            var problem = FunctionHttpResponse.Problem(failure.Problem);
+            problem.Exception = failure.Exception;
+            return problem;
         }
 
         FunctionHttpResponse response;
@@ -77,7 +79,9 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
             catch (Exception exception) when (exception is JsonException or NotSupportedException)
             {
                 Log.FunctionFailed(Logger, exception, Name, outcome.Context.InvocationId);
-                return FunctionHttpResponse.Problem(InternalError(outcome.Context.InvocationId, exception));
+                var problem = FunctionHttpResponse.Problem(InternalError(outcome.Context.InvocationId, exception));
+                problem.Exception = exception;
+                return problem;
             }
         }
 

@@ -122,6 +122,7 @@ public sealed class TypedFunctionInvokerTests
         Assert.DoesNotContain("secret", result.BodyText, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", result.BodyText, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", result.BodyText, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(result.Response.Exception); // for platform error reports, never written
         Snapshot.Match(Json.Pretty(result.Response.Body));
 
         var error = Assert.Single(result.Logs, e => e.Level == LogLevel.Error);

@@ -166,8 +166,7 @@ internal sealed partial class LambdaFunctionDispatcher
             Headers = DirectHeaders,
             Body = next.Event,
         };
-        var capture = new FunctionExceptionCapture();
-        var invocation = CreateInvocation(next, feature, FunctionTrigger.Other, null).WithFeature(capture);
+        var invocation = CreateInvocation(next, feature, FunctionTrigger.Other, null);
         var response = await _function.InvokeHttpAsync(request, invocation, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode < 400)
         {
@@ -175,7 +174,7 @@ internal sealed partial class LambdaFunctionDispatcher
         }
 
         var message = ProblemMessage(response);
-        return response.StatusCode >= 500 && response.StatusCode != 504 && capture.Exception is { } exception and not FunctionProblemException and not OperationCanceledException
+        return response.StatusCode >= 500 && response.StatusCode != 504 && response.Exception is { } exception and not FunctionProblemException and not OperationCanceledException
             ? LambdaOutcome.FromException(exception, message, _includeDetails)
             : LambdaOutcome.Error(HttpStatusText.ErrorType(response.StatusCode), message);
     }

@@ -12,23 +12,7 @@ public static class LambdaServiceCollectionExtensions
     public static IServiceCollection AddPortableFunctionsAwsLambda(this IServiceCollection services, Action<LambdaFunctionsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var registered = false;
-        foreach (var descriptor in services)
-        {
-            if (descriptor.ServiceType == typeof(FunctionExceptionCapture))
-            {
-                registered = true;
-                break;
-            }
-        }
-
-        if (!registered)
-        {
-            // Outermost middleware: hands a direct invocation's exception to the runtime, which reports its type as AWS's runtimes do.
-            services.AddSingleton<FunctionExceptionCapture>();
-            services.AddPortableFunctions(static functions => functions.Use(FunctionExceptionCapture.InvokeAsync));
-        }
-
+        services.AddPortableFunctions();
         services.AddOptions<LambdaFunctionsOptions>();
         if (configure is not null)
         {
