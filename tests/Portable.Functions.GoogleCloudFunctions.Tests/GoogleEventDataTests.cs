@@ -31,9 +31,19 @@ public sealed class GoogleEventDataTests
         Assert.Equal("e-1", unwrapped.Id);
     }
 
-    [Fact]
-    public void Unwrap_PubSubMessageWithInvalidBase64_IsRejected() =>
-        Assert.Throws<CloudEventFormatException>(() => GoogleEventData.Unwrap(Event(LegacyEventConverter.PubSubMessagePublished, """{"message":{"data":"%%%"}}""")));
+    [Theory]
+    [InlineData("""{"message":{"data":"%%%"}}""")]
+    [InlineData("""[{"message":{}}]""")]
+    [InlineData("""{"message":"text"}""")]
+    [InlineData("""not json""")]
+    public void Unwrap_PubSubEventThatIsNotAMessage_IsRejected(string data) =>
+        Assert.Throws<CloudEventFormatException>(() => GoogleEventData.Unwrap(Event(LegacyEventConverter.PubSubMessagePublished, data)));
+
+    [Theory]
+    [InlineData("""[1,2]""")]
+    [InlineData("""not json""")]
+    public void Unwrap_StorageEventThatIsNotAnObject_IsRejected(string data) =>
+        Assert.Throws<CloudEventFormatException>(() => GoogleEventData.Unwrap(Event("google.cloud.storage.object.v1.finalized", data)));
 
     [Fact]
     public void Unwrap_StorageObject_BecomesAStorageObjectChange()

@@ -47,6 +47,8 @@ public sealed class LegacyEventConverterTests
     [InlineData("""{"eventId":"1","eventType":"google.pubsub.topic.publish","data":{}}""", "resource")]
     [InlineData("""{"eventId":"1","eventType":"google.pubsub.topic.publish","resource":"projects/p/topics/t","timestamp":"never","data":{}}""", "timestamp")]
     [InlineData("""{"eventId":"1","eventType":"providers/google.firebase.analytics/eventTypes/event.log","resource":"projects/p/events/e","data":{}}""", "analytics")]
+    [InlineData("""{"eventId":"1","eventType":"providers/google.firebase.analytics/eventTypes/event.log","resource":"projects/p/events/e","data":{"userDim":{"appInfo":{"appId":7}}}}""", "analytics-number")]
+    [InlineData("""{"eventId":"1","eventType":"providers/google.firebase.analytics/eventTypes/event.log","resource":"projects/p/events/e","data":[1]}""", "analytics-array")]
     public void Convert_EventThatCannotBeMapped_ThrowsASafeMessage(string body, string name)
     {
         var exception = Assert.Throws<CloudEventFormatException>(() => LegacyEventConverter.Convert((JsonObject)JsonNode.Parse(body)!, "/"));

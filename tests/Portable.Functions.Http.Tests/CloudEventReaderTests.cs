@@ -163,6 +163,10 @@ public sealed class CloudEventReaderTests
     [Theory]
     [InlineData("ce-specversion", "0.1")]
     [InlineData("ce-time", "yesterday")]
+    [InlineData("ce-id", "%zz")]
+    [InlineData("ce-specversion", "1.%")]
+    [InlineData("ce-bad_name", "v")]
+    [InlineData("ce-source", "http://[::1")]
     public void ReadBinary_InvalidAttributeValue_Throws(string header, string value)
     {
         var context = new DefaultHttpContext();

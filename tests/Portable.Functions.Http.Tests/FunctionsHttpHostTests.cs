@@ -88,13 +88,21 @@ public sealed class FunctionsHttpHostTests
         binary.Headers.Add("ce-source", "/s");
         binary.Headers.Add("ce-type", "t");
 
+        using var badPercent = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        badPercent.Headers.TryAddWithoutValidation("ce-specversion", "1.0");
+        badPercent.Headers.TryAddWithoutValidation("ce-id", "%zz%");
+        badPercent.Headers.TryAddWithoutValidation("ce-source", "/s");
+        badPercent.Headers.TryAddWithoutValidation("ce-type", "t");
+
         using var missingId = await host.Client.SendAsync(binary);
+        using var notPercentEncoded = await host.Client.SendAsync(badPercent);
         using var malformed = await host.Client.PostAsync("/record", new StringContent("{\"specversion\":", Encoding.UTF8, "application/cloudevents+json"));
         using var fine = await host.Client.PostAsync("/record", new StringContent("""{"ok":true}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, missingId.StatusCode);
         Snapshot.Match(await Snapshots.DescribeAsync(missingId));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notPercentEncoded.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, fine.StatusCode);
     }
 

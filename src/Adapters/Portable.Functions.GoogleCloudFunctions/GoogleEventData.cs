@@ -33,7 +33,7 @@ internal static class GoogleEventData
 
     private static FunctionEventEnvelope UnwrapPubSub(FunctionEventEnvelope envelope)
     {
-        if (Parse(envelope)?["message"] is not JsonObject message)
+        if (Parse(envelope) is not JsonObject { } data || data["message"] is not JsonObject message)
         {
             throw new CloudEventFormatException("The Pub/Sub event has no 'message'.");
         }

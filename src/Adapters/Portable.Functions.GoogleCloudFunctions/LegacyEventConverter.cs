@@ -261,7 +261,9 @@ internal static class LegacyEventConverter
         // projects/<p>/events/<name>; the app id comes from the data.
         const string events = "/events/";
         var index = resourceName.IndexOf(events, StringComparison.Ordinal);
-        var appId = data?["userDim"]?["appInfo"]?["appId"]?.GetValue<string>();
+        var appId = data is JsonObject { } root && root["userDim"] is JsonObject { } user && user["appInfo"] is JsonObject { } app
+            ? GetString(app, "appId")
+            : null;
         if (index < 0 || appId is null)
         {
             throw new CloudEventFormatException("A Firebase Analytics event needs a projects/<p>/events/<name> resource and userDim.appInfo.appId.");

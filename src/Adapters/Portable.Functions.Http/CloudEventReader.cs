@@ -60,7 +60,7 @@ internal static class CloudEventReader
 
     public static FunctionEventEnvelope ReadBinary(HttpRequest request, ReadOnlyMemory<byte> body)
     {
-        var versionId = HttpUtilities.DecodeHeaderValue(request.Headers["ce-specversion"].ToString());
+        var versionId = DecodeHeader("ce-specversion", request.Headers["ce-specversion"].ToString());
         var version = CloudEventsSpecVersion.FromVersionId(versionId)
             ?? throw new CloudEventFormatException($"Unsupported CloudEvents specversion '{versionId}'.");
         var cloudEvent = new CloudEvent(version);
@@ -72,14 +72,14 @@ internal static class CloudEventReader
                 continue;
             }
 
-            var value = HttpUtilities.DecodeHeaderValue(values.ToString());
+            var value = DecodeHeader(name, values.ToString());
             try
             {
                 cloudEvent.SetAttributeFromString(attributeName, value);
             }
             catch (ArgumentException)
             {
-                throw new CloudEventFormatException($"The CloudEvent attribute '{attributeName}' (header '{name}') has an invalid value.");
+                throw new CloudEventFormatException($"The CloudEvent attribute '{attributeName}' (header '{name}') has an invalid name or value.");
             }
         }
 
@@ -89,6 +89,19 @@ internal static class CloudEventReader
         }
 
         return ToEnvelope(cloudEvent, body);
+    }
+
+    /// <summary>Percent-decodes a binary-mode header value as the HTTP binding requires.</summary>
+    private static string DecodeHeader(string name, string value)
+    {
+        try
+        {
+            return HttpUtilities.DecodeHeaderValue(value);
+        }
+        catch (ArgumentException)
+        {
+            throw new CloudEventFormatException($"The header '{name}' is not validly percent-encoded.");
+        }
     }
 
     public static FunctionEventEnvelope ReadStructured(string contentType, ReadOnlyMemory<byte> body)
