@@ -227,7 +227,8 @@ public abstract class FunctionInvoker
         {
             case FunctionProblemException problemException:
             {
-                var problem = problemException.Problem;
+                // A copy: functions may throw one shared problem instance, and each answer names its own invocation.
+                var problem = problemException.Problem.Copy();
                 problem.Extensions.TryAdd("invocationId", invocationId);
                 if (problem.Status >= 500)
                 {

@@ -46,6 +46,21 @@ public sealed class FunctionProblem
 
     internal bool HasExtensions => _extensions is { Count: > 0 };
 
+    /// <summary>Copies the problem, extensions included (their values are shared, not cloned).</summary>
+    internal FunctionProblem Copy()
+    {
+        var copy = new FunctionProblem(Status, Title) { Type = Type, Detail = Detail, Instance = Instance };
+        if (HasExtensions)
+        {
+            foreach (var (name, value) in _extensions!)
+            {
+                copy.Extensions[name] = value;
+            }
+        }
+
+        return copy;
+    }
+
     /// <summary>Creates a 400 problem whose <c>errors</c> member lists messages by field, as validation frameworks do.</summary>
     /// <param name="errors">The messages by field name.</param>
     /// <param name="detail">An optional explanation.</param>

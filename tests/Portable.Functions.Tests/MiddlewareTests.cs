@@ -65,6 +65,20 @@ public sealed class MiddlewareTests
     }
 
     [Fact]
+    public async Task Middleware_ThrowingOneSharedProblem_EachAnswerNamesItsOwnInvocation()
+    {
+        var shared = new FunctionProblemException(429, "Too Many Requests");
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions(f => f.Use((_, _) => throw shared)));
+
+        var first = await host.InvokeHttpAsync("echo", Json.Post("/echo", """{"text":"a"}"""), new TestInvocationOptions { InvocationId = "one" });
+        var second = await host.InvokeHttpAsync("echo", Json.Post("/echo", """{"text":"a"}"""), new TestInvocationOptions { InvocationId = "two" });
+
+        Assert.Equal("one", first.Problem!.Extensions["invocationId"]?.ToString());
+        Assert.Equal("two", second.Problem!.Extensions["invocationId"]?.ToString());
+        Assert.False(shared.Problem.Extensions.ContainsKey("invocationId"));
+    }
+
+    [Fact]
     public async Task Middleware_NotCallingNext_SkipsTheFunctionWith204()
     {
         await using var host = FunctionTestHost.Create(s => s.AddTestFunctions(f => f.Use((_, _) => Task.CompletedTask)));
