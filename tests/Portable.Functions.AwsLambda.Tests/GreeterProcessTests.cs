@@ -7,15 +7,8 @@ namespace Portable.Functions.AwsLambda.Tests;
 /// <summary>The Greeter.AwsLambda entry project itself, started as a process against a Runtime API on loopback.</summary>
 public sealed class GreeterProcessTests
 {
-    private static string EntryAssemblyPath()
-    {
-        // tests/Portable.Functions.AwsLambda.Tests/bin/<Configuration>/net10.0/ → samples/Greeter/Greeter.AwsLambda/bin/<Configuration>/net10.0/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(root, "samples", "Greeter", "Greeter.AwsLambda", "bin", configuration, framework, "Greeter.AwsLambda.dll");
-    }
+    private static string EntryAssemblyPath() =>
+        Portable.Functions.TestUtilities.RepositoryPaths.ProjectOutput("samples/Greeter/Greeter.AwsLambda", "Greeter.AwsLambda");
 
     [Fact]
     public async Task GreeterAwsLambda_OrderPlacedOnSqs_ReportsFailures_LogsJson_AndExitsOnA500()

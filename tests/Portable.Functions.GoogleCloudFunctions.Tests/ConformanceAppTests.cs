@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
@@ -98,7 +99,7 @@ public sealed class ConformanceAppTests
 
     private static class ConformanceApp
     {
-        private static string AssemblyPath => Paths.ProjectOutput("tests/Portable.Functions.GoogleCloudFunctions.Conformance", "Portable.Functions.GoogleCloudFunctions.Conformance");
+        private static string AssemblyPath => RepositoryPaths.ProjectOutput("tests/Portable.Functions.GoogleCloudFunctions.Conformance", "Portable.Functions.GoogleCloudFunctions.Conformance");
 
         /// <summary>As the conformance client does: the target as the only argument, the signature type in the environment.</summary>
         public static Task<FunctionProcess> StartAsync(string target, string signatureType) =>

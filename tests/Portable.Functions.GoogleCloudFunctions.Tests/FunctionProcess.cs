@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
@@ -26,7 +27,7 @@ internal sealed class FunctionProcess : IAsyncDisposable
     public static async Task<FunctionProcess> StartAsync(string assemblyPath, string target, string[] args, params (string Name, string Value)[] environment)
     {
         var directory = Directory.CreateTempSubdirectory("pf-gcf-").FullName;
-        var port = Paths.FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet", [assemblyPath, .. args])
         {
             WorkingDirectory = directory,

@@ -6,6 +6,7 @@ using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Snapshooter.Xunit3;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
@@ -188,7 +189,7 @@ public sealed class GoogleCloudFunctionsHostTests
     {
         var builder = GoogleCloudFunctionsHost.CreateBuilder([], o =>
         {
-            o.Port = Paths.FreePort();
+            o.Port = LoopbackPorts.Free();
             o.Target = "order-placed";
             o.SignatureType = FunctionSignatureType.Http;
         });
@@ -202,7 +203,7 @@ public sealed class GoogleCloudFunctionsHostTests
     [Fact]
     public async Task MapFunctionsFramework_UnknownTarget_FailsAtStartupListingTheFunctions()
     {
-        var builder = GoogleCloudFunctionsHost.CreateBuilder(["--target", "nope", "--port", Paths.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var builder = GoogleCloudFunctionsHost.CreateBuilder(["--target", "nope", "--port", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         builder.Services.AddGreeterFunctions();
         await using var app = builder.Build();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
@@ -7,7 +8,7 @@ namespace Portable.Functions.GoogleCloudFunctions.Tests;
 public sealed class GreeterProcessTests
 {
     private static Task<FunctionProcess> StartAsync(string target) =>
-        FunctionProcess.StartAsync(Paths.ProjectOutput("samples/Greeter/Greeter.GoogleCloudFunctions", "Greeter.GoogleCloudFunctions"), target, [], ("FUNCTION_TARGET", target));
+        FunctionProcess.StartAsync(RepositoryPaths.ProjectOutput("samples/Greeter/Greeter.GoogleCloudFunctions", "Greeter.GoogleCloudFunctions"), target, [], ("FUNCTION_TARGET", target));
 
     private static string LegacyPubSub(string order) => $$$"""
         {"context":{"eventId":"1","timestamp":"2026-01-01T00:00:00Z","eventType":"google.pubsub.topic.publish",

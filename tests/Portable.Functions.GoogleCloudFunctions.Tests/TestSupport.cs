@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -7,44 +5,16 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
 internal static class Paths
 {
-    /// <summary>The repository root, found from the test assembly's output folder.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portable.Functions.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
-        }
-    }
-
     /// <summary>The public Functions Framework conformance fixtures, beside the repository (never copied into it).</summary>
-    public static string GcpVectors => Path.Combine(RepositoryRoot, "..", "shared", "vectors", "gcp");
+    public static string GcpVectors => RepositoryPaths.SharedVectors("gcp");
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy", name + ".json");
-
-    /// <summary>The build output of a sibling project, in the same configuration and framework as this test assembly.</summary>
-    public static string ProjectOutput(string relativeProjectDirectory, string assemblyName)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        return Path.Combine(RepositoryRoot, relativeProjectDirectory, "bin", output.Parent!.Name, output.Name, assemblyName + ".dll");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 internal static class Describe
@@ -110,7 +80,7 @@ internal sealed class RunningGcfHost : IAsyncDisposable
 
     public static async Task<RunningGcfHost> StartAsync(Action<IServiceCollection> configureServices, string? target, Action<GoogleCloudFunctionsOptions>? configure = null)
     {
-        var port = Paths.FreePort();
+        var port = LoopbackPorts.Free();
         var builder = GoogleCloudFunctionsHost.CreateBuilder([], o =>
         {
             o.Port = port;

@@ -1,34 +1,19 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.Http.Tests;
 
 /// <summary>The README's quick start: the Greeter.Http entry project itself, started as a process.</summary>
 public sealed class GreeterProcessTests
 {
-    private static string EntryAssemblyPath()
-    {
-        // tests/Portable.Functions.Http.Tests/bin/<Configuration>/net10.0/ → samples/Greeter/Greeter.Http/bin/<Configuration>/net10.0/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(root, "samples", "Greeter", "Greeter.Http", "bin", configuration, framework, "Greeter.Http.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static string EntryAssemblyPath() => RepositoryPaths.ProjectOutput("samples/Greeter/Greeter.Http", "Greeter.Http");
 
     [Fact]
     public async Task GreeterHttp_StartedWithPort_ServesGreetAndPrintsItsBanner()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet", [EntryAssemblyPath()])
         {
             RedirectStandardOutput = true,
