@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -77,25 +78,6 @@ public static class DeadlineProbe
     public static DateTimeOffset? Deadline { get; set; }
 
     public static TaskCompletionSource Entered { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
-
-/// <summary>Holds every caller until <see cref="Expected"/> of them are inside at once.</summary>
-public sealed class Gate
-{
-    private readonly TaskCompletionSource _allInside = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _inside;
-
-    public int Expected { get; set; } = 4;
-
-    public async Task EnterAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Increment(ref _inside) == Expected)
-        {
-            _allInside.TrySetResult();
-        }
-
-        await _allInside.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-    }
 }
 
 public sealed class Together : IFunction<EchoRequest, EchoResponse>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Functions.TestUtilities;
 using Snapshooter.Xunit3;
 
 namespace Portable.Functions.Http.Tests;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.Http.Tests;
 
@@ -60,25 +61,6 @@ public sealed class Inspect : IHttpFunction
         response.Cookies.Add("a=1; Path=/");
         response.Cookies.Add("b=2; Path=/");
         return Task.FromResult(response);
-    }
-}
-
-/// <summary>Holds every caller until <see cref="Gate.Expected"/> of them are inside at once.</summary>
-public sealed class Gate
-{
-    private readonly TaskCompletionSource _allInside = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _inside;
-
-    public int Expected { get; set; } = 8;
-
-    public async Task EnterAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Increment(ref _inside) == Expected)
-        {
-            _allInside.TrySetResult();
-        }
-
-        await _allInside.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
     }
 }
 
