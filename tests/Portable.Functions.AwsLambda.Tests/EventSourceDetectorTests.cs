@@ -66,7 +66,7 @@ public sealed class EventSourceDetectorTests
     }
 
     /// <summary>
-    /// AWS's own sample payloads (shared/vectors/aws, laid beside the clone in CI): each request is detected as its own
+    /// AWS's own sample payloads (tests/vectors/aws): each request is detected as its own
     /// source and maps without error; each response sample reads with our response shapes and is never taken for an event.
     /// </summary>
     [Fact]

@@ -11,8 +11,8 @@ namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
 internal static class Paths
 {
-    /// <summary>The public Functions Framework conformance fixtures, beside the repository (never copied into it).</summary>
-    public static string GcpVectors => RepositoryPaths.SharedVectors("gcp");
+    /// <summary>The public Functions Framework conformance fixtures, in tests/vectors/gcp (Apache-2.0).</summary>
+    public static string GcpVectors => RepositoryPaths.PublicVectors("gcp");
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy", name + ".json");
 }

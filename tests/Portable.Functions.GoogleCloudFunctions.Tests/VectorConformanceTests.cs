@@ -6,8 +6,8 @@ using CloudNative.CloudEvents.SystemTextJson;
 namespace Portable.Functions.GoogleCloudFunctions.Tests;
 
 /// <summary>
-/// Every fixture pair of the official Functions Framework conformance suite (kept beside the repository in
-/// shared/vectors/gcp, never copied into it) converts exactly, compared the way the conformance validator compares:
+/// Every fixture pair of the official Functions Framework conformance suite (copied into
+/// tests/vectors/gcp with their source and licence) converts exactly, compared the way the conformance validator compares:
 /// id, source, subject, type, time as an instant, datacontenttype, and data as JSON.
 /// </summary>
 public sealed class VectorConformanceTests

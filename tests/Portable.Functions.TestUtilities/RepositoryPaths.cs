@@ -19,11 +19,10 @@ public static class RepositoryPaths
     }
 
     /// <summary>
-    /// The public sample payloads of one platform (<c>aws</c>, <c>gcp</c>) in <c>shared/vectors</c>, which lies beside
-    /// the repository (CI lays a copy there). They are read, never copied into the repository.
+    /// The vendors' public sample payloads of one platform (<c>aws</c>, <c>gcp</c>), kept in the repository under
+    /// <c>tests/vectors</c> with their source and licence named in its README.
     /// </summary>
-    public static string SharedVectors(string platform) =>
-        Path.GetFullPath(Path.Combine(Root, "..", "shared", "vectors", platform));
+    public static string PublicVectors(string platform) => Path.Combine(Root, "tests", "vectors", platform);
 
     /// <summary>The built assembly of another project of the repository, in this test assembly's configuration and framework.</summary>
     /// <param name="projectDirectory">The project's folder relative to the root, such as <c>samples/Greeter/Greeter.Http</c>.</param>
