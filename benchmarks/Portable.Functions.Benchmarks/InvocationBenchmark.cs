@@ -67,8 +67,8 @@ public class InvocationBenchmark
     [Benchmark(Description = "core invoker: typed over FunctionHttpRequest")]
     public async Task<int> CoreInvoker()
     {
-        var response = await _invoker.InvokeHttpAsync(_request);
-        return response.Body.Length;
+        var result = await _invoker.InvokeHttpAsync(_request);
+        return result.Response.Body.Length;
     }
 
     private sealed class Settings : ManualConfig

@@ -90,35 +90,35 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
     public async Task<FunctionTestResult<TResponse>> InvokeAsync<TRequest, TResponse>(string functionName, TRequest request, TestInvocationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var function = Find(functionName, FunctionKind.Typed);
-        var resolver = _services.GetRequiredService<FunctionRegistrations>();
-        var json = new JsonTypeResolver(resolver.JsonContexts);
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, json.Get<TRequest>(function.Name));
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, Catalog.GetJsonTypeInfo<TRequest>());
         var httpRequest = new FunctionHttpRequest
         {
             Method = "POST",
             Path = "/" + function.Name,
-            Headers = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = MediaTypes.Json },
+            Headers = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" },
             Body = body,
         };
-        var invocation = CreateInvocation(options, FunctionTrigger.Http);
-        var response = await function.InvokeHttpAsync(httpRequest, invocation, cancellationToken).ConfigureAwait(false);
-        return new FunctionTestResult<TResponse>(invocation.InvocationId!, LogsOf(invocation.InvocationId!), ActivityOf(invocation.InvocationId!), response, json.Get<TResponse>(function.Name));
+        var invocation = CreateInvocation(options);
+        var result = await function.InvokeHttpAsync(httpRequest, invocation, cancellationToken).ConfigureAwait(false);
+        return new FunctionTestResult<TResponse>(result, LogsOf(result.InvocationId), ActivityOf(result.InvocationId), Catalog.GetJsonTypeInfo<TResponse>());
     }
 
-    /// <summary>Invokes a typed or HTTP function with an HTTP request.</summary>
+    /// <summary>
+    /// Invokes a function with an HTTP request, as every HTTP host does: typed functions take a JSON <c>POST</c>, HTTP
+    /// functions anything, event functions a <c>POST</c> whose body becomes the event's data.
+    /// </summary>
     /// <param name="functionName">The function's name.</param>
     /// <param name="request">The request.</param>
     /// <param name="options">The invocation's id, deadline and trace parent.</param>
     /// <param name="cancellationToken">Cancels the invocation as a caller that goes away would.</param>
     /// <returns>The response, with the invocation's logs and activity.</returns>
-    /// <exception cref="InvalidOperationException">No typed or HTTP function has that name.</exception>
+    /// <exception cref="InvalidOperationException">No function has that name.</exception>
     public async Task<FunctionHttpTestResult> InvokeHttpAsync(string functionName, FunctionHttpRequest request, TestInvocationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var function = Find(functionName, FunctionKind.Http, FunctionKind.Typed);
-        var invocation = CreateInvocation(options, FunctionTrigger.Http);
-        var response = await function.InvokeHttpAsync(request, invocation, cancellationToken).ConfigureAwait(false);
-        return new FunctionHttpTestResult(invocation.InvocationId!, LogsOf(invocation.InvocationId!), ActivityOf(invocation.InvocationId!), response);
+        var function = Find(functionName, null);
+        var result = await function.InvokeHttpAsync(request, CreateInvocation(options), cancellationToken).ConfigureAwait(false);
+        return new FunctionHttpTestResult(result, LogsOf(result.InvocationId), ActivityOf(result.InvocationId));
     }
 
     /// <summary>Invokes an event function with data, serialized as JSON through the registered serializer contexts.</summary>
@@ -133,16 +133,15 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
     /// <exception cref="InvalidOperationException">No event function has that name.</exception>
     public Task<FunctionEventTestResult> InvokeEventAsync<TData>(string functionName, TData data, string type = "test.event", string source = "/tests", TestInvocationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var function = Find(functionName, FunctionKind.Event);
-        var json = new JsonTypeResolver(_services.GetRequiredService<FunctionRegistrations>().JsonContexts);
+        Find(functionName, FunctionKind.Event);
         var envelope = new FunctionEventEnvelope
         {
             Id = Guid.NewGuid().ToString(),
             Source = source,
             Type = type,
             Time = Time.GetUtcNow(),
-            DataContentType = MediaTypes.Json,
-            Data = JsonSerializer.SerializeToUtf8Bytes(data, json.Get<TData>(function.Name)),
+            DataContentType = "application/json",
+            Data = JsonSerializer.SerializeToUtf8Bytes(data, Catalog.GetJsonTypeInfo<TData>()),
         };
         return InvokeEventEnvelopeAsync(functionName, envelope, options, cancellationToken);
     }
@@ -158,9 +157,8 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var function = Find(functionName, FunctionKind.Event);
-        var invocation = CreateInvocation(options, FunctionTrigger.PubSub);
-        var result = await function.InvokeEventAsync(envelope, invocation, cancellationToken).ConfigureAwait(false);
-        return new FunctionEventTestResult(invocation.InvocationId!, LogsOf(invocation.InvocationId!), ActivityOf(invocation.InvocationId!), result);
+        var result = await function.InvokeEventAsync(envelope, CreateInvocation(options), cancellationToken).ConfigureAwait(false);
+        return new FunctionEventTestResult(result, LogsOf(result.InvocationId), ActivityOf(result.InvocationId));
     }
 
     /// <inheritdoc/>
@@ -177,7 +175,7 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
         _services.Dispose();
     }
 
-    private FunctionInvoker Find(string functionName, FunctionKind kind, FunctionKind? otherKind = null)
+    private FunctionInvoker Find(string functionName, FunctionKind? kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(functionName);
         if (!Catalog.TryGet(functionName, out var function))
@@ -185,7 +183,7 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
             throw new InvalidOperationException($"No function is named '{functionName}'.");
         }
 
-        if (function.Kind != kind && function.Kind != otherKind)
+        if (kind is not null && function.Kind != kind)
         {
             throw new InvalidOperationException($"Function '{functionName}' is a {function.Kind} function, not a {kind} function.");
         }
@@ -193,14 +191,14 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
         return function;
     }
 
-    private static FunctionInvocation CreateInvocation(TestInvocationOptions? options, FunctionTrigger trigger) => new()
+    private static FunctionInvocation CreateInvocation(TestInvocationOptions? options) => new()
     {
         InvocationId = options?.InvocationId ?? Guid.NewGuid().ToString(),
         Deadline = options?.Deadline,
         TraceParent = options?.TraceParent,
         TraceState = options?.TraceState,
         Provider = options?.Provider ?? FunctionProvider.Local,
-        Trigger = trigger,
+        PlatformCancellationToken = options?.PlatformCancellationToken ?? default,
     };
 
     private List<CapturedLogEntry> LogsOf(string invocationId)

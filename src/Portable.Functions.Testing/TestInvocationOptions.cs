@@ -17,6 +17,12 @@ public sealed class TestInvocationOptions
     /// <summary>Gets or sets the incoming W3C <c>tracestate</c>.</summary>
     public string? TraceState { get; set; }
 
+    /// <summary>
+    /// Gets or sets the platform's own cancellation of the invocation (as the Azure worker's invocation token): when it
+    /// fires, the invocation ends as timed out (504), where the test's cancellation token ends it as aborted (499).
+    /// </summary>
+    public CancellationToken PlatformCancellationToken { get; set; }
+
     /// <summary>Gets or sets the platform the invocation pretends to run on.</summary>
     /// <value>The default value is <see cref="FunctionProvider.Local"/>.</value>
     public FunctionProvider Provider { get; set; }

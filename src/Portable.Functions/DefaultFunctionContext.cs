@@ -11,6 +11,8 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
     private string? _invocationId;
     private Activity? _activity;
     private ActivityContext _traceContext;
+    private object? _input;
+    private FunctionProblemException? _bindingFailure;
 
     public DefaultFunctionContext(
         FunctionInvoker function,
@@ -18,10 +20,9 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
         FunctionInvocation? invocation,
         DateTimeOffset? deadline,
         IServiceProvider services,
-        ILogger logger,
         bool isColdStart,
         FunctionHttpContext? http,
-        object? input,
+        object rawInput,
         CancellationToken cancellationToken)
     {
         Function = function;
@@ -30,13 +31,15 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
         Deadline = deadline;
         CancellationToken = cancellationToken;
         Services = services;
-        Logger = logger;
         IsColdStart = isColdStart;
         Http = http;
-        Input = input;
+        RawInput = rawInput;
     }
 
     public FunctionInvoker Function { get; }
+
+    /// <summary>Gets what the adapter handed over: the <see cref="FunctionHttpRequest"/> or the <see cref="FunctionEventEnvelope"/>.</summary>
+    public object RawInput { get; }
 
     /// <remarks>When the platform gave no id, one is generated the first time anything reads it.</remarks>
     public override string InvocationId
@@ -60,7 +63,7 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
 
     public override IServiceProvider Services { get; }
 
-    public override ILogger Logger { get; }
+    public override ILogger Logger => Function.Logger;
 
     public override Activity? Activity => _activity;
 
@@ -72,19 +75,42 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
 
     public override FunctionHttpContext? Http { get; }
 
-    public override object? Input { get; }
-
-    public void SetTrace(Activity? activity, ActivityContext traceContext)
-    {
-        _activity = activity;
-        _traceContext = traceContext;
-    }
+    public override object? Input => _input;
 
     /// <summary>Gets or sets what the function returned (the typed response or the HTTP response).</summary>
     public object? Output { get; set; }
 
     /// <summary>Gets or sets whether the function itself ran (middleware may skip it).</summary>
     public bool FunctionRan { get; set; }
+
+    public override object BindInput()
+    {
+        if (_input is { } input)
+        {
+            return input;
+        }
+
+        if (_bindingFailure is { } failure)
+        {
+            throw failure;
+        }
+
+        try
+        {
+            return _input = Function.BindInput(this);
+        }
+        catch (FunctionProblemException exception)
+        {
+            _bindingFailure = exception;
+            throw;
+        }
+    }
+
+    public void SetTrace(Activity? activity, ActivityContext traceContext)
+    {
+        _activity = activity;
+        _traceContext = traceContext;
+    }
 
     /// <summary>The logger scope of the invocation: its id and the function's name.</summary>
     int IReadOnlyCollection<KeyValuePair<string, object?>>.Count => 2;

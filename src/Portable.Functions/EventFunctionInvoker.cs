@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Portable.Functions;
 
-/// <summary>Invokes an <see cref="IEventFunction{TData}"/>: binds the envelope's data and reports the outcome.</summary>
+/// <summary>Invokes an <see cref="IEventFunction{TData}"/>: binds the event's data and runs the function.</summary>
 internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
     where TFunction : class, IEventFunction<TData>
 {
@@ -20,28 +20,10 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
         }
     }
 
-    public override async Task<FunctionEventResult> InvokeEventAsync(FunctionEventEnvelope envelope, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
+    internal override object BindInput(DefaultFunctionContext context)
     {
-        ArgumentNullException.ThrowIfNull(envelope);
-        var invocationId = GivenInvocationId(invocation);
-
-        TData data;
-        try
-        {
-            if (!TryBind(envelope, out data!))
-            {
-                invocationId ??= NewInvocationId();
-                var problem = RejectInput(invocationId, 400, "Missing event data", $"Function '{Name}' needs event data.");
-                return FunctionEventResult.Failure(FunctionEventStatus.Rejected, invocationId, problem, null);
-            }
-        }
-        catch (JsonException exception)
-        {
-            invocationId ??= NewInvocationId();
-            return FunctionEventResult.Failure(FunctionEventStatus.Rejected, invocationId, BindingProblem(invocationId, "event data", exception), exception);
-        }
-
-        var functionEvent = new FunctionEvent<TData>(envelope.Id, envelope.Source, envelope.Type, data)
+        var envelope = context.RawInput as FunctionEventEnvelope ?? FromHttpRequest(context, (FunctionHttpRequest)context.RawInput);
+        return new FunctionEvent<TData>(envelope.Id, envelope.Source, envelope.Type, BindData(envelope))
         {
             SpecVersion = envelope.SpecVersion,
             Subject = envelope.Subject,
@@ -50,49 +32,88 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
             DataSchema = envelope.DataSchema,
             Extensions = envelope.Extensions,
         };
-
-        var traceState = envelope.Extensions.TryGetValue("tracestate", out var state) ? state : null;
-        var outcome = await RunAsync(invocationId, functionEvent, null, invocation, FunctionTrigger.PubSub, envelope.TraceParent, traceState, cancellationToken).ConfigureAwait(false);
-        return outcome.Failure is { } failure
-            ? FunctionEventResult.Failure(failure.Status, outcome.Context.InvocationId, failure.Problem, failure.Exception)
-            : FunctionEventResult.Success();
     }
 
-    private protected override Task ExecuteFunctionAsync(DefaultFunctionContext context)
+    internal override Task ExecuteAsync(DefaultFunctionContext context, object input)
     {
         var function = context.Services.GetRequiredService<TFunction>();
-        return function.HandleAsync((FunctionEvent<TData>)context.Input!, context, context.CancellationToken);
+        return function.HandleAsync((FunctionEvent<TData>)input, context, context.CancellationToken);
     }
 
-    private bool TryBind(FunctionEventEnvelope envelope, out TData? data)
+    /// <summary>A handled event answers 204 where it came over HTTP; elsewhere the result needs no response.</summary>
+    internal override FunctionHttpResponse? CreateResponse(DefaultFunctionContext context) =>
+        context.Http is null ? null : FunctionHttpResponse.Empty(204);
+
+    /// <summary>A plain HTTP request to an event function: a <c>POST</c> whose body is the event's data.</summary>
+    private FunctionEventEnvelope FromHttpRequest(DefaultFunctionContext context, FunctionHttpRequest request)
+    {
+        HttpBinding.RequirePost(context, request);
+        return new FunctionEventEnvelope
+        {
+            Id = context.InvocationId,
+            Source = request.Path,
+            Type = FunctionEvent.HttpRequestType,
+            Time = Time.GetUtcNow(),
+            DataContentType = request.ContentType ?? MediaTypes.Json,
+            Data = request.Body,
+        };
+    }
+
+    private TData BindData(FunctionEventEnvelope envelope)
     {
         var bytes = envelope.Data;
+        var contentType = envelope.DataContentType;
+        if (envelope.BoundData is { } bound)
+        {
+            if (bound is TData value)
+            {
+                return value;
+            }
+
+            // Any other data type receives the portable value as JSON.
+            var info = PortableFunctionsJsonContext.Default.GetTypeInfo(bound.GetType())
+                ?? throw new InvalidOperationException($"The event's bound data is a {bound.GetType()}, which is not a portable data type.");
+            bytes = JsonSerializer.SerializeToUtf8Bytes(bound, info);
+            contentType = MediaTypes.Json;
+        }
+
         if (typeof(TData) == typeof(byte[]))
         {
-            data = (TData)(object)bytes.ToArray();
-            return true;
+            return (TData)(object)bytes.ToArray();
         }
 
         if (typeof(TData) == typeof(ReadOnlyMemory<byte>))
         {
-            data = (TData)(object)bytes;
-            return true;
+            return (TData)(object)bytes;
         }
 
-        if (typeof(TData) == typeof(string) && !LooksLikeJsonString(envelope.DataContentType, bytes.Span))
+        if (typeof(TData) == typeof(string) && !LooksLikeJsonString(contentType, bytes.Span))
         {
-            data = (TData)(object)Encoding.UTF8.GetString(bytes.Span);
-            return true;
+            return (TData)(object)Encoding.UTF8.GetString(bytes.Span);
         }
 
         if (bytes.IsEmpty)
         {
-            data = default;
-            return false;
+            throw new FunctionProblemException(FunctionProblems.MissingInput("Missing event data", $"Function '{Name}' needs event data."));
         }
 
-        data = JsonSerializer.Deserialize(bytes.Span, _dataType!);
-        return data is not null;
+        if (!MediaTypes.IsReadableAsJson(contentType))
+        {
+            throw new FunctionProblemException(FunctionProblems.UnsupportedMediaType(
+                $"Function '{Name}' reads JSON event data; the event's data is '{contentType}'."));
+        }
+
+        TData? data;
+        try
+        {
+            data = JsonSerializer.Deserialize(bytes.Span, _dataType!);
+        }
+        catch (JsonException exception)
+        {
+            throw new FunctionProblemException(FunctionProblems.Binding(Name, "event data", exception), exception);
+        }
+
+        return data ?? throw new FunctionProblemException(FunctionProblems.MissingInput("Missing event data", $"Function '{Name}' needs event data, not null."));
     }
 
     /// <summary>A string is read as JSON only when the data is declared JSON (or undeclared) and is a JSON string literal.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,20 +16,25 @@ public sealed class FunctionCatalog
 {
     private readonly FunctionInvoker[] _functions;
 
-    /// <summary>Initializes a new instance of the <see cref="FunctionCatalog"/> class from the registrations in <paramref name="services"/>.</summary>
-    /// <param name="services">The root service provider.</param>
+    private readonly InvokerServices _shared;
+    private readonly ILogger _hostLogger;
+
+    /// <summary>Builds every function's invoker from the registrations in <paramref name="services"/>, once.</summary>
     /// <exception cref="InvalidOperationException">A function's request, response or data type is not known to any registered serializer context.</exception>
-    public FunctionCatalog(IServiceProvider services)
+    /// <exception cref="OptionsValidationException">The <see cref="FunctionsOptions"/> are not valid.</exception>
+    internal FunctionCatalog(IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(services);
         var registrations = services.GetRequiredService<FunctionRegistrations>();
+        var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var shared = new InvokerServices(
             services.GetRequiredService<IServiceScopeFactory>(),
-            services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            loggerFactory,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<FunctionsOptions>>().Value,
             new JsonTypeResolver(registrations.JsonContexts),
             registrations.Middleware.ToArray());
+        _shared = shared;
+        _hostLogger = loggerFactory.CreateLogger("Portable.Functions.Host");
 
         _functions = new FunctionInvoker[registrations.Functions.Count];
         for (var i = 0; i < _functions.Length; i++)
@@ -40,6 +46,30 @@ public sealed class FunctionCatalog
 
     /// <summary>Gets the registered functions, in registration order.</summary>
     public IReadOnlyList<FunctionInvoker> Functions => _functions;
+
+    /// <summary>
+    /// Answers a request that no function serves (an unknown route: <see cref="FunctionProblems.NotFound"/>) with a
+    /// client-error problem, an invocation id, one log entry and a span, as every other answer gets.
+    /// </summary>
+    /// <param name="problem">The problem (4xx).</param>
+    /// <param name="invocation">What the host knows about the request, or <see langword="null"/>.</param>
+    /// <returns>The result, <see cref="FunctionStatus.Rejected"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The problem's status is not a client error.</exception>
+    public FunctionResult Reject(FunctionProblem problem, FunctionInvocation? invocation = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return HostAnswer.Reject(_hostLogger, null, invocation?.Trigger ?? FunctionTrigger.Http, problem, invocation);
+    }
+
+    /// <summary>
+    /// Gets the JSON type information the functions read and write <typeparamref name="T"/> with: from the registered
+    /// serializer contexts (a context declared without options reads and writes with the web defaults), then the
+    /// core's own portable types. Use it to produce or read payloads exactly as the functions see them.
+    /// </summary>
+    /// <typeparam name="T">The type.</typeparam>
+    /// <returns>The type information.</returns>
+    /// <exception cref="InvalidOperationException">No registered serializer context knows <typeparamref name="T"/>.</exception>
+    public JsonTypeInfo<T> GetJsonTypeInfo<T>() => _shared.Json.Get<T>(null);
 
     /// <summary>Finds a function by name (case-insensitive).</summary>
     /// <param name="name">The function name.</param>
@@ -101,27 +131,41 @@ internal sealed record InvokerServices(
     JsonTypeResolver Json,
     Func<FunctionInvocationDelegate, FunctionInvocationDelegate>[] Middleware);
 
-/// <summary>Finds source-generated type information in the registered contexts, then in the core's own.</summary>
+/// <summary>
+/// Finds source-generated type information in the registered contexts, then in the core's own. A context declared
+/// without options — no <see cref="JsonSourceGenerationOptionsAttribute"/>, and naming, case sensitivity and number
+/// handling left at the general defaults — is read and written with <see cref="JsonSerializerDefaults.Web"/>
+/// (camelCase, case-insensitive reads, numbers from strings), as ASP.NET Core and the Azure worker do; a context that
+/// states its options keeps them.
+/// </summary>
 internal sealed class JsonTypeResolver
 {
-    private readonly System.Text.Json.Serialization.JsonSerializerContext[] _contexts;
+    private readonly (JsonSerializerContext Context, JsonSerializerOptions? WebOptions)[] _contexts;
 
-    public JsonTypeResolver(IEnumerable<System.Text.Json.Serialization.JsonSerializerContext> contexts)
+    public JsonTypeResolver(IEnumerable<JsonSerializerContext> contexts)
     {
-        _contexts = [.. contexts, PortableFunctionsJsonContext.Default];
+        var list = new List<(JsonSerializerContext, JsonSerializerOptions?)>();
+        foreach (var context in contexts)
+        {
+            list.Add((context, StatesOptions(context) ? null : WebOptions(context)));
+        }
+
+        list.Add((PortableFunctionsJsonContext.Default, null));
+        _contexts = [.. list];
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026",
         Justification = "Reached only when reflection-based serialization is enabled, which trimmed and Native AOT apps turn off.")]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050",
         Justification = "Reached only when reflection-based serialization is enabled, which trimmed and Native AOT apps turn off.")]
-    public JsonTypeInfo<T> Get<T>(string functionName)
+    public JsonTypeInfo<T> Get<T>(string? functionName)
     {
-        foreach (var context in _contexts)
+        foreach (var (context, webOptions) in _contexts)
         {
-            if (context.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> info)
+            var info = webOptions is null ? context.GetTypeInfo(typeof(T)) : webOptions.TryGetTypeInfo(typeof(T), out var web) ? web : null;
+            if (info is JsonTypeInfo<T> typed)
             {
-                return info;
+                return typed;
             }
         }
 
@@ -130,8 +174,35 @@ internal sealed class JsonTypeResolver
             return (JsonTypeInfo<T>)reflected;
         }
 
+        var who = functionName is null ? "The type" : $"Function '{functionName}' uses type";
         throw new InvalidOperationException(
-            $"Function '{functionName}' uses type '{typeof(T)}', which no registered JsonSerializerContext knows. " +
+            $"{who} '{typeof(T)}', which no registered JsonSerializerContext knows. " +
             $"Add [JsonSerializable(typeof({typeof(T).Name}))] to your context and register it with UseJsonContext(MyJsonContext.Default).");
+    }
+
+    /// <summary>A context states its options with the generator's attribute, or by carrying options that are not the general defaults.</summary>
+    private static bool StatesOptions(JsonSerializerContext context)
+    {
+        if (Attribute.IsDefined(context.GetType(), typeof(JsonSourceGenerationOptionsAttribute)))
+        {
+            return true;
+        }
+
+        var options = context.Options;
+        return options.PropertyNamingPolicy is not null || options.PropertyNameCaseInsensitive || options.NumberHandling != JsonNumberHandling.Strict;
+    }
+
+    private static JsonSerializerOptions WebOptions(JsonSerializerContext context)
+    {
+        // A copy of the context's own options (converters included), with what JsonSerializerDefaults.Web changes.
+        var options = new JsonSerializerOptions(context.Options)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            PropertyNameCaseInsensitive = true,
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            TypeInfoResolver = context,
+        };
+        options.MakeReadOnly();
+        return options;
     }
 }

@@ -57,9 +57,24 @@ public abstract class FunctionContext
     /// <summary>Gets the HTTP metadata of the invocation, or <see langword="null"/> when it was not triggered over HTTP.</summary>
     public abstract FunctionHttpContext? Http { get; }
 
-    /// <summary>Gets the bound input of the invocation: the typed request, the <see cref="FunctionEvent{TData}"/>, or the <see cref="FunctionHttpRequest"/>.</summary>
-    /// <remarks>Middleware runs after binding, so this is set for the whole pipeline.</remarks>
+    /// <summary>
+    /// Gets the bound input of the invocation — the typed request, the <see cref="FunctionEvent{TData}"/>, or the
+    /// <see cref="FunctionHttpRequest"/> — or <see langword="null"/> while it is not bound yet.
+    /// </summary>
+    /// <remarks>
+    /// The input is bound after the middleware, at the end of the pipeline, so that a middleware can answer before a
+    /// binding error does. A middleware that needs the input earlier (to validate it, say) calls <see cref="BindInput"/>.
+    /// </remarks>
     public abstract object? Input { get; }
+
+    /// <summary>Binds the invocation's input now, if it is not bound yet, and returns it.</summary>
+    /// <returns>The typed request, the <see cref="FunctionEvent{TData}"/>, or the <see cref="FunctionHttpRequest"/>.</returns>
+    /// <exception cref="FunctionProblemException">
+    /// The input cannot be bound: a body or event data that is not valid JSON or does not match the function's type
+    /// (400), a missing body (400), a method other than <c>POST</c> for typed and event functions (405), a media type
+    /// the function cannot read (415). Let it propagate and the invocation answers with that problem.
+    /// </exception>
+    public abstract object BindInput();
 
     /// <summary>
     /// Gets a provider-native object for this invocation: the raw Lambda event, the Azure worker's

@@ -6,6 +6,13 @@ namespace Portable.Functions;
 /// </summary>
 public abstract class FunctionEvent
 {
+    /// <summary>
+    /// The CloudEvents <c>type</c> of an event made from a plain HTTP request — a body posted to an event function
+    /// that is not a CloudEvent: <c>dev.portablefunctions.http.request</c>. Its id is the invocation id, its source the
+    /// request path, its <c>datacontenttype</c> the request's <c>Content-Type</c>.
+    /// </summary>
+    public const string HttpRequestType = "dev.portablefunctions.http.request";
+
     private static readonly IReadOnlyDictionary<string, string> NoExtensions =
         new Dictionary<string, string>(0, StringComparer.Ordinal);
 

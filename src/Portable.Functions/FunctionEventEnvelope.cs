@@ -1,8 +1,9 @@
 namespace Portable.Functions;
 
 /// <summary>
-/// An event as an adapter receives it: CloudEvents attributes plus the undecoded data. The core binds the data to
-/// the function's data type, so no adapter re-implements binding.
+/// An event as an adapter receives it: CloudEvents attributes plus the undecoded data — or, for the portable data
+/// types, the already-decoded value. The core binds the data to the function's data type, so no adapter
+/// re-implements binding.
 /// </summary>
 public sealed class FunctionEventEnvelope
 {
@@ -39,6 +40,13 @@ public sealed class FunctionEventEnvelope
 
     /// <summary>Gets the encoded data: JSON unless <see cref="DataContentType"/> says otherwise.</summary>
     public ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>
+    /// Gets data the adapter already decoded into one of the core's portable types (<see cref="StorageObjectChange"/>,
+    /// <see cref="ScheduleTick"/>), or <see langword="null"/>. A function whose data type it is receives it as it is, with
+    /// no JSON round trip; any other data type receives it as JSON.
+    /// </summary>
+    public object? BoundData { get; init; }
 
     /// <summary>Gets the W3C <c>traceparent</c> carried by the event's distributed-tracing extension, or <see langword="null"/>.</summary>
     public string? TraceParent => Extensions.TryGetValue("traceparent", out var value) ? value : null;

@@ -3,26 +3,25 @@ using Microsoft.Extensions.Primitives;
 namespace Portable.Functions;
 
 /// <summary>
-/// HTTP metadata of an HTTP-triggered invocation: the request, and the status, headers and cookies that a typed
-/// function wants on its response.
+/// HTTP metadata of an invocation that arrived over HTTP: the request, and the status, headers and cookies wanted on
+/// the response. Headers and cookies added here reach the response whatever it is — a typed function's value, an
+/// HTTP function's own response (whose headers win), or a problem (a middleware's <c>WWW-Authenticate</c> beside its
+/// 401) — on the surfaces that answer with one response per invocation.
 /// </summary>
 public sealed class FunctionHttpContext
 {
     private Dictionary<string, StringValues>? _responseHeaders;
     private List<string>? _responseCookies;
 
-    /// <summary>Initializes a new instance of the <see cref="FunctionHttpContext"/> class.</summary>
-    /// <param name="request">The HTTP request.</param>
-    public FunctionHttpContext(FunctionHttpRequest request)
+    internal FunctionHttpContext(FunctionHttpRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
         Request = request;
     }
 
     /// <summary>Gets the HTTP request.</summary>
     public FunctionHttpRequest Request { get; }
 
-    /// <summary>Gets or sets the status code of a successful typed response.</summary>
+    /// <summary>Gets or sets the status code of a successful typed function's response.</summary>
     /// <value>The default value is <see langword="null"/>, which means 200.</value>
     public int? ResponseStatusCode { get; set; }
 
@@ -33,7 +32,23 @@ public sealed class FunctionHttpContext
     /// <summary>Gets the <c>Set-Cookie</c> values to add to the response.</summary>
     public IList<string> ResponseCookies => _responseCookies ??= [];
 
-    internal bool HasResponseHeaders => _responseHeaders is { Count: > 0 };
+    /// <summary>Adds the wanted headers and cookies to a response; a header the response already has wins.</summary>
+    internal void CopyTo(FunctionHttpResponse response)
+    {
+        if (_responseHeaders is { Count: > 0 })
+        {
+            foreach (var (name, values) in _responseHeaders)
+            {
+                response.Headers.TryAdd(name, values);
+            }
+        }
 
-    internal bool HasResponseCookies => _responseCookies is { Count: > 0 };
+        if (_responseCookies is { Count: > 0 })
+        {
+            foreach (var cookie in _responseCookies)
+            {
+                response.Cookies.Add(cookie);
+            }
+        }
+    }
 }

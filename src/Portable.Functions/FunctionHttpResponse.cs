@@ -28,13 +28,6 @@ public sealed class FunctionHttpResponse
     /// <summary>Gets the <c>Set-Cookie</c> header values.</summary>
     public IList<string> Cookies => _cookies ??= [];
 
-    /// <summary>
-    /// Gets the exception behind a problem response the core produced (a function that threw, a deadline reached), or
-    /// <see langword="null"/>. It is never written to a caller; adapters use it for platform error reports, which name
-    /// the exception's type.
-    /// </summary>
-    public Exception? Exception { get; internal set; }
-
     /// <summary>Gets whether any header was added, without allocating the collection.</summary>
     public bool HasHeaders => _headers is { Count: > 0 };
 

@@ -1,24 +1,28 @@
 namespace Portable.Functions;
 
 /// <summary>
-/// What an adapter knows about one invocation before it is bound: its id, platform, deadline, trace parent and the
-/// provider-native objects it offers as features.
+/// What an adapter knows about one invocation before it runs: its id, platform, trigger, deadline, trace parent, the
+/// platform's own cancellation and service scope, the HTTP request that carried it, and the provider-native objects it
+/// offers as features.
 /// </summary>
 public sealed class FunctionInvocation
 {
     private (Type Type, object Value)[]? _features;
     private int _featureCount;
 
-    /// <summary>Gets the platform's invocation id, or <see langword="null"/> to generate one.</summary>
+    /// <summary>Gets the platform's invocation id, or <see langword="null"/> to generate one when something reads it.</summary>
     public string? InvocationId { get; init; }
 
     /// <summary>Gets the platform the invocation runs on.</summary>
     /// <value>The default value is <see cref="FunctionProvider.Local"/>.</value>
     public FunctionProvider Provider { get; init; }
 
-    /// <summary>Gets what triggered the invocation.</summary>
-    /// <value>The default value is <see cref="FunctionTrigger.Http"/>.</value>
-    public FunctionTrigger Trigger { get; init; }
+    /// <summary>Gets what triggered the invocation, or <see langword="null"/> to derive it from the function's kind.</summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: <see cref="FunctionTrigger.Http"/> for typed and HTTP functions,
+    /// <see cref="FunctionTrigger.PubSub"/> for event functions.
+    /// </value>
+    public FunctionTrigger? Trigger { get; init; }
 
     /// <summary>Gets the platform deadline, or <see langword="null"/> to use <see cref="FunctionsOptions.DefaultTimeout"/>.</summary>
     public DateTimeOffset? Deadline { get; init; }
@@ -28,6 +32,27 @@ public sealed class FunctionInvocation
 
     /// <summary>Gets the incoming W3C <c>tracestate</c>, or <see langword="null"/>.</summary>
     public string? TraceState { get; init; }
+
+    /// <summary>
+    /// Gets the platform's own cancellation of the invocation (the Azure worker's invocation token), separate from the
+    /// caller going away: when it fires the handler's token fires and the invocation ends as
+    /// <see cref="FunctionStatus.TimedOut"/> (504), where the caller's abort ends it as <see cref="FunctionStatus.Aborted"/>.
+    /// </summary>
+    public CancellationToken PlatformCancellationToken { get; init; }
+
+    /// <summary>
+    /// Gets a service scope the platform already created for this invocation (the Azure worker's
+    /// <c>InstanceServices</c>, ASP.NET Core's <c>HttpContext.RequestServices</c>), or <see langword="null"/> for a new
+    /// scope. The core resolves the function and its middleware from it and leaves its disposal to the platform.
+    /// </summary>
+    public IServiceProvider? Services { get; init; }
+
+    /// <summary>
+    /// Gets the HTTP request that carried an event (a CloudEvent or a push delivery over HTTP), or <see langword="null"/>.
+    /// It becomes <see cref="FunctionContext.Http"/>, so middleware can read headers such as <c>Authorization</c>
+    /// whatever the function's kind. Typed and HTTP invocations carry their request themselves.
+    /// </summary>
+    public FunctionHttpRequest? HttpRequest { get; init; }
 
     /// <summary>Offers a provider-native object to the function through <see cref="FunctionContext.GetFeature{T}"/>.</summary>
     /// <typeparam name="T">The type the feature is found by.</typeparam>

@@ -1,14 +1,15 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Portable.Functions;
 
 /// <summary>
-/// Invokes one registered function: binds its input, creates the invocation's context, scope, deadline token,
-/// activity and logger scope, runs the middleware pipeline and the function, and turns every outcome into the one
-/// error model. Adapters call it and translate only their platform's wire shapes.
+/// Invokes one registered function: creates the invocation's context, scope, deadline token, activity and logger
+/// scope, runs the middleware pipeline — whose last step binds the input and calls the function — and turns every
+/// outcome into one <see cref="FunctionResult"/>. Adapters call it and translate only their platform's wire shapes;
+/// the answers a host decides itself (a size limit, an invalid CloudEvent) go through <see cref="Reject"/> and
+/// <see cref="Fail"/>, so that they too have an invocation id, a log entry and a span.
 /// </summary>
 public abstract class FunctionInvoker
 {
@@ -17,6 +18,7 @@ public abstract class FunctionInvoker
 
     private readonly InvokerServices _shared;
     private readonly FunctionInvocationDelegate _pipeline;
+    private readonly FunctionTrigger _defaultTrigger;
 
     private protected FunctionInvoker(FunctionRegistration registration, InvokerServices shared)
     {
@@ -26,6 +28,7 @@ public abstract class FunctionInvoker
         InputType = registration.InputType;
         OutputType = registration.OutputType;
         _shared = shared;
+        _defaultTrigger = Kind == FunctionKind.Event ? FunctionTrigger.PubSub : FunctionTrigger.Http;
         Logger = shared.LoggerFactory.CreateLogger("Portable.Functions.Function." + Name);
 
         FunctionInvocationDelegate pipeline = ExecuteFunctionAsync;
@@ -59,57 +62,96 @@ public abstract class FunctionInvoker
 
     internal JsonTypeResolver Json => _shared.Json;
 
+    internal TimeProvider Time => _shared.TimeProvider;
+
     /// <summary>
-    /// Invokes a typed or HTTP function with an HTTP request. Every failure is returned as a problem response:
-    /// a body that does not bind gives 400, a problem exception its own status, a deadline 504, anything else 500.
+    /// Invokes the function with an HTTP request. Typed functions take a JSON <c>POST</c> and answer JSON; HTTP
+    /// functions take any request; event functions take a <c>POST</c> whose body becomes the event's data (type
+    /// <see cref="FunctionEvent.HttpRequestType"/>). The input is bound after the middleware has run, so a middleware
+    /// can answer (401, say) before a binding error (400, 405, 415) reveals what the function expects.
     /// </summary>
     /// <param name="request">The HTTP request.</param>
     /// <param name="invocation">What the adapter knows about the invocation, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Fires when the caller goes away.</param>
-    /// <returns>The response to send.</returns>
-    /// <exception cref="InvalidOperationException">The function is an event function (see <see cref="Kind"/>).</exception>
-    public virtual Task<FunctionHttpResponse> InvokeHttpAsync(FunctionHttpRequest request, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default) =>
-        throw new InvalidOperationException($"Function '{Name}' is an event function; invoke it with InvokeEventAsync.");
+    /// <returns>The result, never an exception: its <see cref="FunctionResult.Response"/> is what to send.</returns>
+    public ValueTask<FunctionResult> InvokeHttpAsync(FunctionHttpRequest request, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(request, request, invocation, cancellationToken);
+    }
 
     /// <summary>
-    /// Invokes an event function with one event. Failures are returned, not thrown: the result says whether the
-    /// event was rejected (it does not bind), failed, timed out or was aborted.
+    /// Invokes an event function with one event. The data is bound after the middleware has run; data that does not
+    /// bind ends the invocation as <see cref="FunctionStatus.Rejected"/>.
     /// </summary>
-    /// <param name="envelope">The event with its undecoded data.</param>
+    /// <param name="envelope">The event with its undecoded (or portable) data.</param>
     /// <param name="invocation">What the adapter knows about the invocation, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Fires when the caller goes away.</param>
-    /// <returns>The outcome.</returns>
+    /// <returns>The result, never an exception.</returns>
     /// <exception cref="InvalidOperationException">The function is not an event function (see <see cref="Kind"/>).</exception>
-    public virtual Task<FunctionEventResult> InvokeEventAsync(FunctionEventEnvelope envelope, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default) =>
-        throw new InvalidOperationException($"Function '{Name}' is not an event function; invoke it with InvokeHttpAsync.");
+    public ValueTask<FunctionResult> InvokeEventAsync(FunctionEventEnvelope envelope, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (Kind != FunctionKind.Event)
+        {
+            throw new InvalidOperationException($"Function '{Name}' is a {Kind.ToString().ToLowerInvariant()} function; invoke it with InvokeHttpAsync.");
+        }
 
-    /// <summary>Runs the function itself: the end of the pipeline.</summary>
-    private protected abstract Task ExecuteFunctionAsync(DefaultFunctionContext context);
+        return RunAsync(envelope, invocation?.HttpRequest, invocation, cancellationToken);
+    }
 
+    /// <summary>
+    /// Answers an invocation the host refuses before the function could run — a body over the size limit, an invalid
+    /// CloudEvent, a platform event the function cannot take — with a client-error problem, an invocation id, one log
+    /// entry and a span, exactly as the core answers its own rejections. Middleware does not run.
+    /// </summary>
+    /// <param name="problem">The problem (4xx), usually from <see cref="FunctionProblems"/>.</param>
+    /// <param name="invocation">What the adapter knows about the invocation, or <see langword="null"/>.</param>
+    /// <returns>The result, <see cref="FunctionStatus.Rejected"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The problem's status is not a client error.</exception>
+    public FunctionResult Reject(FunctionProblem problem, FunctionInvocation? invocation = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return HostAnswer.Reject(Logger, Name, invocation?.Trigger ?? _defaultTrigger, problem, invocation);
+    }
+
+    /// <summary>
+    /// Answers an invocation the host itself failed to serve — a defect outside the function — with a 500 problem
+    /// that carries an invocation id and no internals (unless <see cref="FunctionsOptions.IncludeExceptionDetails"/>),
+    /// one error log entry with the exception, and a span.
+    /// </summary>
+    /// <param name="exception">What failed.</param>
+    /// <param name="invocation">What the adapter knows about the invocation, or <see langword="null"/>.</param>
+    /// <returns>The result, <see cref="FunctionStatus.Failed"/>.</returns>
+    public FunctionResult Fail(Exception exception, FunctionInvocation? invocation = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return HostAnswer.Fail(Logger, Name, invocation?.Trigger ?? _defaultTrigger, exception, Options.IncludeExceptionDetails, invocation);
+    }
+
+    /// <summary>Binds the invocation's raw input (an HTTP request or an event envelope) to what the function takes.</summary>
+    /// <exception cref="FunctionProblemException">The input cannot be bound (400, 405, 415).</exception>
+    internal abstract object BindInput(DefaultFunctionContext context);
+
+    /// <summary>Runs the function itself with its bound input and keeps its output in the context.</summary>
+    internal abstract Task ExecuteAsync(DefaultFunctionContext context, object input);
+
+    /// <summary>The HTTP response of a successful invocation, or <see langword="null"/> for a handled event that came without HTTP.</summary>
+    internal abstract FunctionHttpResponse? CreateResponse(DefaultFunctionContext context);
+
+    /// <summary>The end of the pipeline: bind, then run the function.</summary>
     private Task ExecuteFunctionAsync(FunctionContext context)
     {
         var defaultContext = (DefaultFunctionContext)context;
+        var input = defaultContext.BindInput();
         defaultContext.FunctionRan = true;
-        return ExecuteFunctionAsync(defaultContext);
+        return ExecuteAsync(defaultContext, input!);
     }
-
-    /// <summary>The platform's invocation id, or <see langword="null"/>: an id is then generated only when something reads it.</summary>
-    private protected static string? GivenInvocationId(FunctionInvocation? invocation) =>
-        invocation?.InvocationId is { Length: > 0 } id ? id : null;
 
     /// <summary>Generates an invocation id, for an invocation whose platform gave none.</summary>
     internal static string NewInvocationId() => Guid.NewGuid().ToString();
 
-    /// <summary>Runs the pipeline for a bound input and classifies how it ended.</summary>
-    private protected async ValueTask<InvocationOutcome> RunAsync(
-        string? invocationId,
-        object? input,
-        FunctionHttpContext? http,
-        FunctionInvocation? invocation,
-        FunctionTrigger defaultTrigger,
-        string? fallbackTraceParent,
-        string? fallbackTraceState,
-        CancellationToken abortToken)
+    private async ValueTask<FunctionResult> RunAsync(object rawInput, FunctionHttpRequest? httpRequest, FunctionInvocation? invocation, CancellationToken abortToken)
     {
         var options = _shared.Options;
         var time = _shared.TimeProvider;
@@ -119,70 +161,89 @@ public abstract class FunctionInvoker
             deadline = time.GetUtcNow() + timeout;
         }
 
-        CancellationTokenSource? deadlineSource = null;
-        CancellationTokenRegistration abortRegistration = default;
-        var token = abortToken;
+        var platformToken = invocation?.PlatformCancellationToken ?? default;
+        CancellationTokenSource? source = null;
         if (deadline is { } due && due - options.DeadlineGracePeriod - time.GetUtcNow() is var delay && delay <= MaxTimerDelay)
         {
             // A deadline beyond what a timer can hold (about 49 days) never fires; the context still reports it.
-            deadlineSource = new CancellationTokenSource(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time);
+            source = new CancellationTokenSource(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time);
+        }
+        else if (platformToken.CanBeCanceled)
+        {
+            source = new CancellationTokenSource();
+        }
+
+        CancellationTokenRegistration abortRegistration = default;
+        CancellationTokenRegistration platformRegistration = default;
+        var token = abortToken;
+        if (source is not null)
+        {
             if (abortToken.CanBeCanceled)
             {
-                abortRegistration = abortToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadlineSource);
+                abortRegistration = abortToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source);
             }
 
-            token = deadlineSource.Token;
+            if (platformToken.CanBeCanceled)
+            {
+                platformRegistration = platformToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source);
+            }
+
+            token = source.Token;
         }
 
         var isColdStart = FunctionTelemetry.TakeColdStart();
-        var scope = _shared.ScopeFactory.CreateAsyncScope();
-        var context = new DefaultFunctionContext(this, invocationId, invocation, deadline, scope.ServiceProvider, Logger, isColdStart, http, input, token);
-        var activity = StartActivity(context, invocation, defaultTrigger, fallbackTraceParent, fallbackTraceState);
+        var ownsScope = invocation?.Services is null;
+        var scope = ownsScope ? _shared.ScopeFactory.CreateAsyncScope() : default;
+        var services = ownsScope ? scope.ServiceProvider : invocation!.Services!;
+        var http = httpRequest is null ? null : new FunctionHttpContext(httpRequest);
+        var givenId = invocation?.InvocationId is { Length: > 0 } id ? id : null;
+        var context = new DefaultFunctionContext(this, givenId, invocation, deadline, services, isColdStart, http, rawInput, token);
+        var activity = StartActivity(context, invocation, rawInput as FunctionEventEnvelope);
         var loggerScope = Logger.BeginScope(context); // the context is its own scope state: InvocationId and FunctionName
         try
         {
             await _pipeline(context).ConfigureAwait(false);
-            return new InvocationOutcome(context, null);
+            var response = CreateResponse(context);
+            if (response is not null && http is not null)
+            {
+                http.CopyTo(response);
+            }
+
+            return new FunctionResult(FunctionStatus.Succeeded, context, null, null, null, response);
         }
         catch (Exception exception)
         {
-            var outcome = new InvocationOutcome(context, Classify(exception, context, abortToken));
-            RecordFailure(activity, outcome.Failure!);
-            return outcome;
+            var result = Classify(exception, context, abortToken, platformToken);
+            FunctionTelemetry.RecordFailure(activity, result);
+            return result;
         }
         finally
         {
             loggerScope?.Dispose();
-            await scope.DisposeAsync().ConfigureAwait(false);
+            if (ownsScope)
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
-            deadlineSource?.Dispose();
+            await platformRegistration.DisposeAsync().ConfigureAwait(false);
+            source?.Dispose();
             activity?.Dispose();
         }
     }
 
-    private Activity? StartActivity(
-        DefaultFunctionContext context,
-        FunctionInvocation? invocation,
-        FunctionTrigger defaultTrigger,
-        string? fallbackTraceParent,
-        string? fallbackTraceState)
+    private Activity? StartActivity(DefaultFunctionContext context, FunctionInvocation? invocation, FunctionEventEnvelope? envelope)
     {
-        ActivityContext parent = default;
-        if (invocation?.TraceParent is { Length: > 0 } traceParent)
+        string? traceParent = invocation?.TraceParent, traceState = invocation?.TraceState;
+        if (traceParent is not { Length: > 0 } && envelope?.TraceParent is { } eventTraceParent)
         {
-            ActivityContext.TryParse(traceParent, invocation.TraceState, isRemote: true, out parent);
-        }
-        else if (fallbackTraceParent is { Length: > 0 })
-        {
-            ActivityContext.TryParse(fallbackTraceParent, fallbackTraceState, isRemote: true, out parent);
+            // The event's distributed-tracing extension parents it when the platform gave no trace of its own.
+            traceParent = eventTraceParent;
+            traceState = envelope.Extensions.TryGetValue("tracestate", out var state) ? state : null;
         }
 
-        var trigger = invocation?.Trigger ?? defaultTrigger;
-        var kind = trigger == FunctionTrigger.Http ? ActivityKind.Server : ActivityKind.Consumer;
-        var activity = parent == default
-            ? FunctionTelemetry.Source.StartActivity(Name, kind)
-            : FunctionTelemetry.Source.StartActivity(Name, kind, parent);
-
+        var trigger = invocation?.Trigger ?? _defaultTrigger;
+        var activity = FunctionTelemetry.Start(Name, trigger, traceParent, traceState, out var parent);
         if (activity is null)
         {
             context.SetTrace(null, parent != default ? parent : Activity.Current?.Context ?? default);
@@ -192,131 +253,71 @@ public abstract class FunctionInvoker
         context.SetTrace(activity, activity.Context);
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag("faas.name", Name);
-            activity.SetTag("faas.trigger", FunctionTelemetry.TriggerName(trigger));
-            activity.SetTag("faas.invocation_id", context.InvocationId);
+            FunctionTelemetry.Tag(activity, Name, trigger, context.InvocationId, invocation?.Provider ?? FunctionProvider.Local);
             activity.SetTag("faas.coldstart", context.IsColdStart);
-            if (FunctionTelemetry.ProviderName(invocation?.Provider ?? FunctionProvider.Local) is { } provider)
-            {
-                activity.SetTag("cloud.provider", provider);
-            }
         }
 
         return activity;
     }
 
-    private static void RecordFailure(Activity? activity, InvocationFailure failure)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetStatus(ActivityStatusCode.Error, failure.Problem.Title);
-        activity.SetTag("error.type", failure.Exception?.GetType().FullName ?? failure.Problem.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (failure.Exception is not null && failure.Status is FunctionEventStatus.Failed)
-        {
-            activity.AddException(failure.Exception);
-        }
-    }
-
-    private InvocationFailure Classify(Exception exception, DefaultFunctionContext context, CancellationToken abortToken)
+    private FunctionResult Classify(Exception exception, DefaultFunctionContext context, CancellationToken abortToken, CancellationToken platformToken)
     {
         var invocationId = context.InvocationId;
+        FunctionStatus status;
+        FunctionProblem problem;
         switch (exception)
         {
             case FunctionProblemException problemException:
-            {
                 // A copy: functions may throw one shared problem instance, and each answer names its own invocation.
-                var problem = problemException.Problem.Copy();
+                problem = problemException.Problem.Copy();
                 problem.Extensions.TryAdd("invocationId", invocationId);
                 if (problem.Status >= 500)
                 {
+                    status = FunctionStatus.Failed;
                     Log.FunctionServerProblem(Logger, exception, Name, problem.Status, problem.Title, invocationId);
                 }
                 else
                 {
-                    Log.FunctionProblem(Logger, Name, problem.Status, problem.Title, invocationId);
+                    status = FunctionStatus.Rejected;
+                    Log.FunctionProblem(Logger, Name, problem.Status, problem.Title, problem.Detail, invocationId);
                 }
 
-                return new InvocationFailure(problem.Status >= 500 ? FunctionEventStatus.Failed : FunctionEventStatus.Rejected, problem, exception);
-            }
+                break;
 
             case OperationCanceledException when abortToken.IsCancellationRequested:
+                status = FunctionStatus.Aborted;
+                problem = FunctionProblems.Aborted();
+                problem.Extensions["invocationId"] = invocationId;
                 Log.FunctionAborted(Logger, Name, invocationId);
-                return new InvocationFailure(FunctionEventStatus.Aborted,
-                    WithId(new FunctionProblem(499, "Client Closed Request") { Detail = "The caller went away before the function finished." }, invocationId),
-                    exception);
+                break;
 
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                status = FunctionStatus.TimedOut;
+                problem = FunctionProblems.TimedOut(byPlatform: platformToken.IsCancellationRequested);
+                problem.Extensions["invocationId"] = invocationId;
                 Log.FunctionTimedOut(Logger, Name, context.Deadline, invocationId);
-                return new InvocationFailure(FunctionEventStatus.TimedOut,
-                    WithId(new FunctionProblem(504, "Gateway Timeout") { Detail = "The function did not finish before its deadline." }, invocationId),
-                    exception);
+                break;
 
             default:
+                status = FunctionStatus.Failed;
+                problem = FunctionProblems.InternalError(exception, _shared.Options.IncludeExceptionDetails);
+                problem.Extensions["invocationId"] = invocationId;
                 Log.FunctionFailed(Logger, exception, Name, invocationId);
-                return new InvocationFailure(FunctionEventStatus.Failed, InternalError(invocationId, exception), exception);
-        }
-    }
-
-    private protected FunctionProblem InternalError(string invocationId, Exception exception)
-    {
-        var problem = new FunctionProblem(500, "An unexpected error occurred.")
-        {
-            Detail = _shared.Options.IncludeExceptionDetails
-                ? exception.ToString()
-                : "The function failed. Quote the invocation id when you report it.",
-        };
-        return WithId(problem, invocationId);
-    }
-
-    private protected static FunctionProblem WithId(FunctionProblem problem, string invocationId)
-    {
-        problem.Extensions["invocationId"] = invocationId;
-        return problem;
-    }
-
-    /// <summary>Builds the 400 problem for a body or data that is not valid JSON or does not bind.</summary>
-    private protected FunctionProblem BindingProblem(string invocationId, string what, JsonException exception)
-    {
-        var detail = $"The {what} is not valid JSON, or does not match the shape function '{Name}' expects";
-        if (exception.Path is { Length: > 0 } path)
-        {
-            detail += $", at '{path}'";
+                break;
         }
 
-        if (exception.LineNumber is { } line)
+        if (context.RawInput is FunctionEventEnvelope envelope)
         {
-            detail += $" (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})";
+            problem.Extensions.TryAdd("eventId", envelope.Id); // which event failed, among a batch's
         }
 
-        var problem = WithId(new FunctionProblem(400, "Invalid " + what) { Detail = detail + "." }, invocationId);
-        if (exception.Path is { Length: > 0 })
+        FunctionHttpResponse? response = null;
+        if (context.Http is { } http)
         {
-            problem.Extensions["path"] = exception.Path;
+            response = FunctionHttpResponse.Problem(problem);
+            http.CopyTo(response);
         }
 
-        if (exception.LineNumber is { } lineNumber)
-        {
-            problem.Extensions["line"] = lineNumber + 1;
-            problem.Extensions["position"] = (exception.BytePositionInLine ?? 0) + 1;
-        }
-
-        Log.InputRejected(Logger, Name, problem.Detail, invocationId);
-        return problem;
+        return new FunctionResult(status, context, null, problem, exception, response);
     }
-
-    private protected FunctionProblem RejectInput(string invocationId, int status, string title, string detail)
-    {
-        var problem = WithId(new FunctionProblem(status, title) { Detail = detail }, invocationId);
-        Log.InputRejected(Logger, Name, detail, invocationId);
-        return problem;
-    }
-
-    /// <summary>How a pipeline run ended: the context (with the output) and the failure, if any.</summary>
-    private protected readonly record struct InvocationOutcome(DefaultFunctionContext Context, InvocationFailure? Failure);
-
-    /// <summary>A classified failure: what it means for an event, and the problem a caller sees.</summary>
-    private protected sealed record InvocationFailure(FunctionEventStatus Status, FunctionProblem Problem, Exception? Exception);
 }

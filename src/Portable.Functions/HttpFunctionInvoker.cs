@@ -11,46 +11,14 @@ internal sealed class HttpFunctionInvoker<TFunction> : FunctionInvoker
     {
     }
 
-    public override async Task<FunctionHttpResponse> InvokeHttpAsync(FunctionHttpRequest request, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var invocationId = GivenInvocationId(invocation);
-        var http = new FunctionHttpContext(request);
-        var outcome = await RunAsync(invocationId, request, http, invocation, FunctionTrigger.Http, null, null, cancellationToken).ConfigureAwait(false);
-        if (outcome.Failure is { } failure)
-        {
-            var problem = FunctionHttpResponse.Problem(failure.Problem);
-            problem.Exception = failure.Exception;
-            return problem;
-        }
+    internal override object BindInput(DefaultFunctionContext context) => (FunctionHttpRequest)context.RawInput;
 
-        if (outcome.Context.Output is not FunctionHttpResponse response)
-        {
-            response = FunctionHttpResponse.Empty(http.ResponseStatusCode ?? 204);
-        }
-
-        if (http.HasResponseHeaders)
-        {
-            foreach (var (name, values) in http.ResponseHeaders)
-            {
-                response.Headers.TryAdd(name, values);
-            }
-        }
-
-        if (http.HasResponseCookies)
-        {
-            foreach (var cookie in http.ResponseCookies)
-            {
-                response.Cookies.Add(cookie);
-            }
-        }
-
-        return response;
-    }
-
-    private protected override async Task ExecuteFunctionAsync(DefaultFunctionContext context)
+    internal override async Task ExecuteAsync(DefaultFunctionContext context, object input)
     {
         var function = context.Services.GetRequiredService<TFunction>();
-        context.Output = await function.HandleAsync((FunctionHttpRequest)context.Input!, context, context.CancellationToken).ConfigureAwait(false);
+        context.Output = await function.HandleAsync((FunctionHttpRequest)input, context, context.CancellationToken).ConfigureAwait(false);
     }
+
+    internal override FunctionHttpResponse CreateResponse(DefaultFunctionContext context) =>
+        context.Output as FunctionHttpResponse ?? FunctionHttpResponse.Empty(context.Http!.ResponseStatusCode ?? 204);
 }

@@ -7,11 +7,14 @@ public delegate Task FunctionInvocationDelegate(FunctionContext context);
 
 /// <summary>
 /// Middleware around every invocation, on every adapter: the hook for logging, validation, authorization and
-/// metrics. It runs after the input is bound (see <see cref="FunctionContext.Input"/>).
+/// metrics. It runs before the input is bound, so it sees invocations whose input will not bind too, and can answer
+/// first (a 401 before a 400 reveals the request's schema); <see cref="FunctionContext.BindInput"/> binds it earlier.
 /// </summary>
 /// <remarks>
-/// Middleware is resolved from the invocation's scope, so it may depend on scoped services. To answer early with an
-/// error, throw a <see cref="FunctionProblemException"/>; not calling the next delegate skips the function.
+/// Middleware is resolved from the invocation's scope with the lifetime it is registered with, so it may depend on
+/// scoped services. To answer early with an error, throw a <see cref="FunctionProblemException"/> (headers added to
+/// <see cref="FunctionContext.Http"/>, such as <c>WWW-Authenticate</c>, go with it); not calling the next delegate
+/// skips the function.
 /// </remarks>
 public interface IFunctionMiddleware
 {

@@ -1,23 +1,13 @@
 namespace Portable.Functions;
 
-/// <summary>Media types the library reads and writes.</summary>
-public static class MediaTypes
+/// <summary>Media types the core reads and writes.</summary>
+internal static class MediaTypes
 {
-    /// <summary><c>application/json</c>.</summary>
     public const string Json = "application/json";
 
-    /// <summary><c>application/problem+json</c> (RFC 9457).</summary>
     public const string ProblemJson = "application/problem+json";
 
-    /// <summary><c>application/cloudevents+json</c>: a structured-mode CloudEvent.</summary>
-    public const string CloudEventJson = "application/cloudevents+json";
-
-    /// <summary><c>application/cloudevents-batch+json</c>: a batch of structured-mode CloudEvents.</summary>
-    public const string CloudEventBatchJson = "application/cloudevents-batch+json";
-
-    /// <summary>Determines whether a <c>Content-Type</c> value denotes JSON (<c>application/json</c>, <c>text/json</c> or any <c>+json</c> suffix).</summary>
-    /// <param name="contentType">The header value, parameters included.</param>
-    /// <returns><see langword="true"/> when the media type is JSON.</returns>
+    /// <summary>Whether a <c>Content-Type</c> value denotes JSON (<c>application/json</c>, <c>text/json</c> or any <c>+json</c> suffix).</summary>
     public static bool IsJson(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))
@@ -31,12 +21,26 @@ public static class MediaTypes
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Returns the media type of a <c>Content-Type</c> value without its parameters or surrounding white space.</summary>
-    /// <param name="contentType">The header value.</param>
-    /// <returns>The bare media type.</returns>
+    /// <summary>
+    /// Whether a body of this type is read as JSON by a function with a JSON-bound type: JSON media types, no type at
+    /// all, <c>text/plain</c> and <c>application/x-www-form-urlencoded</c> (what <c>curl -d</c> sends), as long as the
+    /// body is JSON. Any other declared type — XML, multipart forms, octet streams — is refused with 415.
+    /// </summary>
+    public static bool IsReadableAsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType) || IsJson(contentType))
+        {
+            return true;
+        }
+
+        var mediaType = GetMediaType(contentType);
+        return mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The media type of a <c>Content-Type</c> value without its parameters or surrounding white space.</summary>
     public static ReadOnlySpan<char> GetMediaType(string contentType)
     {
-        ArgumentNullException.ThrowIfNull(contentType);
         var span = contentType.AsSpan();
         var semicolon = span.IndexOf(';');
         return (semicolon >= 0 ? span[..semicolon] : span).Trim();

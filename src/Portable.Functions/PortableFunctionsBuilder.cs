@@ -78,12 +78,15 @@ public sealed class PortableFunctionsBuilder
     }
 
     /// <summary>Adds middleware that runs around every invocation, in the order added.</summary>
-    /// <typeparam name="TMiddleware">The middleware type, resolved from the invocation's scope (registered as a singleton unless registered already).</typeparam>
+    /// <typeparam name="TMiddleware">
+    /// The middleware type, resolved from each invocation's scope with the lifetime it is registered with; when it is
+    /// not registered, it is registered as transient — a new instance per invocation, free to depend on scoped services.
+    /// </typeparam>
     /// <returns>This builder, for chaining.</returns>
     public PortableFunctionsBuilder UseMiddleware<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMiddleware>()
         where TMiddleware : class, IFunctionMiddleware
     {
-        Services.TryAddSingleton<TMiddleware>();
+        Services.TryAddTransient<TMiddleware>();
         Registrations.Middleware.Add(static next => context =>
             context.Services.GetRequiredService<TMiddleware>().InvokeAsync(context, next));
         return this;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Portable.Functions;
 
 namespace Microsoft.Extensions.DependencyInjection; // Namespace by convention, so the extension is found without a using.
@@ -35,8 +36,10 @@ public static class PortableFunctionsServiceCollectionExtensions
         }
 
         services.AddOptions();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FunctionsOptions>, FunctionsOptionsConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FunctionsOptions>, FunctionsOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<FunctionCatalog>();
+        services.TryAddSingleton(static services => new FunctionCatalog(services));
 
         configure?.Invoke(new PortableFunctionsBuilder(services, registrations));
         return services;

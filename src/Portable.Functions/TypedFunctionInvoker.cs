@@ -18,21 +18,19 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
         _responseType = shared.Json.Get<TResponse>(registration.Name);
     }
 
-    public override async Task<FunctionHttpResponse> InvokeHttpAsync(FunctionHttpRequest request, FunctionInvocation? invocation = null, CancellationToken cancellationToken = default)
+    internal override object BindInput(DefaultFunctionContext context)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var invocationId = GivenInvocationId(invocation);
-
-        if (!IsAcceptableContentType(request.ContentType))
+        var request = (FunctionHttpRequest)context.RawInput;
+        HttpBinding.RequirePost(context, request);
+        if (!MediaTypes.IsReadableAsJson(request.ContentType))
         {
-            return FunctionHttpResponse.Problem(RejectInput(invocationId ?? NewInvocationId(), 415, "Unsupported Media Type",
+            throw new FunctionProblemException(FunctionProblems.UnsupportedMediaType(
                 $"Function '{Name}' reads a JSON body; send it with Content-Type: application/json."));
         }
 
         if (request.Body.IsEmpty)
         {
-            return FunctionHttpResponse.Problem(RejectInput(invocationId ?? NewInvocationId(), 400, "Missing request body",
-                $"Function '{Name}' needs a JSON request body."));
+            throw new FunctionProblemException(FunctionProblems.MissingInput("Missing request body", $"Function '{Name}' needs a JSON request body."));
         }
 
         TRequest? value;
@@ -42,88 +40,45 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
         }
         catch (JsonException exception)
         {
-            return FunctionHttpResponse.Problem(BindingProblem(invocationId ?? NewInvocationId(), "request body", exception));
+            throw new FunctionProblemException(FunctionProblems.Binding(Name, "request body", exception), exception);
         }
 
-        if (value is null)
-        {
-            return FunctionHttpResponse.Problem(RejectInput(invocationId ?? NewInvocationId(), 400, "Missing request body",
-                $"Function '{Name}' needs a JSON request body, not null."));
-        }
-
-        var http = new FunctionHttpContext(request);
-        var outcome = await RunAsync(invocationId, value, http, invocation, FunctionTrigger.Http, null, null, cancellationToken).ConfigureAwait(false);
-        if (outcome.Failure is { } failure)
-        {
-            var problem = FunctionHttpResponse.Problem(failure.Problem);
-            problem.Exception = failure.Exception;
-            return problem;
-        }
-
-        FunctionHttpResponse response;
-        if (!outcome.Context.FunctionRan)
-        {
-            response = FunctionHttpResponse.Empty(http.ResponseStatusCode ?? 204);
-        }
-        else
-        {
-            try
-            {
-                response = new FunctionHttpResponse
-                {
-                    StatusCode = http.ResponseStatusCode ?? 200,
-                    ContentType = MediaTypes.Json,
-                    Body = JsonSerializer.SerializeToUtf8Bytes((TResponse)outcome.Context.Output!, _responseType),
-                };
-            }
-            catch (Exception exception) when (exception is JsonException or NotSupportedException)
-            {
-                Log.FunctionFailed(Logger, exception, Name, outcome.Context.InvocationId);
-                var problem = FunctionHttpResponse.Problem(InternalError(outcome.Context.InvocationId, exception));
-                problem.Exception = exception;
-                return problem;
-            }
-        }
-
-        if (http.HasResponseHeaders)
-        {
-            foreach (var (name, values) in http.ResponseHeaders)
-            {
-                response.Headers[name] = values;
-            }
-        }
-
-        if (http.HasResponseCookies)
-        {
-            foreach (var cookie in http.ResponseCookies)
-            {
-                response.Cookies.Add(cookie);
-            }
-        }
-
-        return response;
+        return value ?? throw new FunctionProblemException(FunctionProblems.MissingInput("Missing request body", $"Function '{Name}' needs a JSON request body, not null."));
     }
 
-    private protected override async Task ExecuteFunctionAsync(DefaultFunctionContext context)
+    internal override async Task ExecuteAsync(DefaultFunctionContext context, object input)
     {
         var function = context.Services.GetRequiredService<TFunction>();
-        context.Output = await function.HandleAsync((TRequest)context.Input!, context, context.CancellationToken).ConfigureAwait(false);
+        context.Output = await function.HandleAsync((TRequest)input, context, context.CancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// JSON media types are read, and so are requests without a type, <c>text/plain</c> and
-    /// <c>application/x-www-form-urlencoded</c> (what curl sends by default), as long as the body is JSON.
-    /// Any other declared type — XML, multipart forms, octet streams — is refused with 415.
-    /// </summary>
-    private static bool IsAcceptableContentType(string? contentType)
+    internal override FunctionHttpResponse CreateResponse(DefaultFunctionContext context)
     {
-        if (string.IsNullOrWhiteSpace(contentType) || MediaTypes.IsJson(contentType))
+        var status = context.Http!.ResponseStatusCode;
+        if (!context.FunctionRan)
         {
-            return true;
+            return FunctionHttpResponse.Empty(status ?? 204);
         }
 
-        var mediaType = MediaTypes.GetMediaType(contentType);
-        return mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
-            || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        return new FunctionHttpResponse
+        {
+            StatusCode = status ?? 200,
+            ContentType = MediaTypes.Json,
+            Body = JsonSerializer.SerializeToUtf8Bytes((TResponse)context.Output!, _responseType),
+        };
+    }
+}
+
+/// <summary>The binding rules every function kind shares for input that arrives as an HTTP request.</summary>
+internal static class HttpBinding
+{
+    /// <summary>Typed and event functions take <c>POST</c> requests only; anything else is 405 with <c>Allow: POST</c>.</summary>
+    public static void RequirePost(DefaultFunctionContext context, FunctionHttpRequest request)
+    {
+        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Http?.ResponseHeaders["Allow"] = "POST";
+            throw new FunctionProblemException(FunctionProblems.MethodNotAllowed(context.FunctionName, "POST"));
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -71,7 +73,9 @@ internal static class Describe
         node["time"] = envelope.Time?.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         node["datacontenttype"] = envelope.DataContentType;
         node["extensions"] = extensions;
-        node["data"] = Body(envelope.Data.Span, envelope.DataContentType);
+        node["data"] = envelope.BoundData is { } bound
+            ? JsonSerializer.SerializeToNode(bound, DescribeJsonContext.Default.GetTypeInfo(bound.GetType())!)
+            : Body(envelope.Data.Span, envelope.DataContentType);
         return node;
     }
 
@@ -100,7 +104,7 @@ internal static class Describe
             return string.Empty;
         }
 
-        if (MediaTypes.IsJson(contentType))
+        if (contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase)))
         {
             try
             {
@@ -116,3 +120,9 @@ internal static class Describe
             : "base64:" + Convert.ToBase64String(bytes);
     }
 }
+
+/// <summary>Portable data as the snapshots show it: camelCase, string enums, no nulls.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StorageObjectChange))]
+[JsonSerializable(typeof(ScheduleTick))]
+internal sealed partial class DescribeJsonContext : JsonSerializerContext;

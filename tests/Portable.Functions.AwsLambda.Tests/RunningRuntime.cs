@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -47,11 +48,12 @@ public sealed class RunningRuntime : IAsyncDisposable
             variables[name] = value;
         }
 
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(variables!).Build();
         runtime.Exit = Task.Run(() => LambdaFunctionsHost.RunAsync([], services =>
         {
             configureServices(services);
             services.AddLogging(logging => logging.ClearProviders());
-        }, name => variables.TryGetValue(name, out var value) ? value : null, runtime._stop.Token));
+        }, configuration, runtime._stop.Token));
         return runtime;
     }
 

@@ -37,13 +37,13 @@ public sealed class GoogleEventDataTests
     [InlineData("""{"message":"text"}""")]
     [InlineData("""not json""")]
     public void Unwrap_PubSubEventThatIsNotAMessage_IsRejected(string data) =>
-        Assert.Throws<CloudEventFormatException>(() => GoogleEventData.Unwrap(Event(LegacyEventConverter.PubSubMessagePublished, data)));
+        Assert.Throws<InvalidCloudEventException>(() => GoogleEventData.Unwrap(Event(LegacyEventConverter.PubSubMessagePublished, data)));
 
     [Theory]
     [InlineData("""[1,2]""")]
     [InlineData("""not json""")]
     public void Unwrap_StorageEventThatIsNotAnObject_IsRejected(string data) =>
-        Assert.Throws<CloudEventFormatException>(() => GoogleEventData.Unwrap(Event("google.cloud.storage.object.v1.finalized", data)));
+        Assert.Throws<InvalidCloudEventException>(() => GoogleEventData.Unwrap(Event("google.cloud.storage.object.v1.finalized", data)));
 
     [Fact]
     public void Unwrap_StorageObject_BecomesAStorageObjectChange()

@@ -51,7 +51,7 @@ public sealed class LegacyEventConverterTests
     [InlineData("""{"eventId":"1","eventType":"providers/google.firebase.analytics/eventTypes/event.log","resource":"projects/p/events/e","data":[1]}""", "analytics-array")]
     public void Convert_EventThatCannotBeMapped_ThrowsASafeMessage(string body, string name)
     {
-        var exception = Assert.Throws<CloudEventFormatException>(() => LegacyEventConverter.Convert((JsonObject)JsonNode.Parse(body)!, "/"));
+        var exception = Assert.Throws<InvalidCloudEventException>(() => LegacyEventConverter.Convert((JsonObject)JsonNode.Parse(body)!, "/"));
 
         Snapshot.Match(exception.Message, SnapshotNameExtension.Create(name));
     }

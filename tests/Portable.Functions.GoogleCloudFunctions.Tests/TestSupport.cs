@@ -31,7 +31,11 @@ internal static class Describe
         }
 
         JsonNode? data = null;
-        if (!envelope.Data.IsEmpty)
+        if (envelope.BoundData is { } bound)
+        {
+            data = JsonSerializer.SerializeToNode(bound, DescribeJsonContext.Default.GetTypeInfo(bound.GetType())!);
+        }
+        else if (!envelope.Data.IsEmpty)
         {
             data = envelope.DataContentType is null || envelope.DataContentType.Contains("json", StringComparison.Ordinal)
                 ? TryParse(envelope.Data.Span) ?? Encoding.UTF8.GetString(envelope.Data.Span)
@@ -64,6 +68,14 @@ internal static class Describe
         }
     }
 }
+
+/// <summary>Portable data as the snapshots show it: camelCase, string enums, no nulls.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StorageObjectChange))]
+internal sealed partial class DescribeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>The real Functions Framework host on a free loopback port, serving one target.</summary>
 internal sealed class RunningGcfHost : IAsyncDisposable

@@ -62,7 +62,7 @@ public sealed class VectorConformanceTests
         var json = File.ReadAllText(Path.Combine(Paths.GcpVectors, name + "-cloudevent-input.json"));
         var expected = (JsonObject)JsonNode.Parse(json)!;
 
-        var received = Portable.Functions.Http.CloudEventReader.ReadStructured("application/cloudevents+json", Encoding.UTF8.GetBytes(json));
+        var received = Portable.Functions.Http.CloudEventRequestReader.ReadStructured("application/cloudevents+json", Encoding.UTF8.GetBytes(json));
         var roundTripped = new JsonEventFormatter().EncodeStructuredModeMessage(new CloudEventFeature(received).CloudEvent, out _);
 
         AssertCloudEventEqual(expected, received);
@@ -70,7 +70,7 @@ public sealed class VectorConformanceTests
     }
 
     private static FunctionEventEnvelope LegacyFreeReparse(ReadOnlyMemory<byte> structured) =>
-        Portable.Functions.Http.CloudEventReader.ReadStructured("application/cloudevents+json", structured);
+        Portable.Functions.Http.CloudEventRequestReader.ReadStructured("application/cloudevents+json", structured);
 
     private static void AssertCloudEventEqual(JsonObject expected, FunctionEventEnvelope actual)
     {

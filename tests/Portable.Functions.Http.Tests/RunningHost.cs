@@ -20,11 +20,11 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningHost> StartAsync(Action<IServiceCollection> configureServices, Action<FunctionsHttpHostOptions>? options = null)
+    public static async Task<RunningHost> StartAsync(Action<IServiceCollection> configureServices, Action<HttpFunctionsOptions>? options = null)
     {
         var builder = FunctionsHttpHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Logging.ClearProviders();
-        builder.Services.Configure<FunctionsHttpHostOptions>(o =>
+        builder.Services.Configure<HttpFunctionsOptions>(o =>
         {
             o.PrintBanner = false;
             options?.Invoke(o);

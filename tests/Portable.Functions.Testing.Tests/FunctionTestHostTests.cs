@@ -24,7 +24,7 @@ public sealed class FunctionTestHostTests
     }
 
     [Fact]
-    public async Task InvokeAsync_ValidationFailure_ReturnsTheParsedProblem()
+    public async Task InvokeAsync_ValidationFailure_ReturnsTheProblem()
     {
         await using var host = CreateHost();
 
@@ -36,7 +36,10 @@ public sealed class FunctionTestHostTests
         Assert.Equal(400, problem.Status);
         Assert.Equal("The name field is required.", problem.Detail);
         Assert.Equal("inv-1", problem.Extensions["invocationId"]?.ToString());
-        Assert.Contains("\"name\"", problem.Extensions["errors"]?.ToString(), StringComparison.Ordinal);
+        var errors = Assert.IsType<IReadOnlyDictionary<string, string[]>>(problem.Extensions["errors"], exactMatch: false);
+        Assert.Equal(["The name field is required."], errors["name"]);
+        Assert.Equal(FunctionStatus.Rejected, result.Status);
+        Assert.Contains("\"errors\"", result.BodyText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class FunctionTestHostTests
         var result = await host.InvokeEventAsync("order-placed", new Order("o-2", -1m));
 
         Assert.False(result.Succeeded);
-        Assert.Equal(FunctionEventStatus.Failed, result.Status);
+        Assert.Equal(FunctionStatus.Failed, result.Status);
         Assert.IsType<InvalidOperationException>(result.Exception);
         Assert.Equal(500, result.Problem!.Status);
         Assert.Contains(result.Logs, e => e.Level == LogLevel.Error && e.Exception is InvalidOperationException);

@@ -81,7 +81,7 @@ public sealed class DeadlineTests
         host.Time.Advance(TimeSpan.FromSeconds(3));
         var result = await invocation;
 
-        Assert.Equal(FunctionEventStatus.TimedOut, result.Status);
+        Assert.Equal(FunctionStatus.TimedOut, result.Status);
         Assert.Equal(504, result.Problem!.Status);
     }
 

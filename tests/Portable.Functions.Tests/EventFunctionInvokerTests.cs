@@ -50,9 +50,9 @@ public sealed class EventFunctionInvokerTests
 
         var result = await host.InvokeEventEnvelopeAsync("pay", Envelope("""{"id":"p-1","amount":-1}"""), new TestInvocationOptions { InvocationId = "inv-e1" });
 
-        Assert.Equal(FunctionEventStatus.Failed, result.Status);
+        Assert.Equal(FunctionStatus.Failed, result.Status);
         Assert.IsType<ArgumentOutOfRangeException>(result.Exception);
-        var response = result.Result.ToHttpResponse();
+        var response = result.Result.Response;
         Assert.Equal(500, response.StatusCode);
         Snapshot.Match(Json.Pretty(response.Body));
     }
@@ -68,9 +68,9 @@ public sealed class EventFunctionInvokerTests
 
         var result = await host.InvokeEventEnvelopeAsync("pay", Envelope(data), new TestInvocationOptions { InvocationId = "inv-" + name });
 
-        Assert.Equal(FunctionEventStatus.Rejected, result.Status);
+        Assert.Equal(FunctionStatus.Rejected, result.Status);
         Assert.Empty(host.Services.GetRequiredService<InvocationLog>().Events);
-        Snapshot.Match(Json.Pretty(result.Result.ToHttpResponse().Body), SnapshotNameExtension.Create(name));
+        Snapshot.Match(Json.Pretty(result.Result.Response.Body), SnapshotNameExtension.Create(name));
     }
 
     [Theory]
@@ -126,11 +126,83 @@ public sealed class EventFunctionInvokerTests
     }
 
     [Fact]
-    public async Task InvokeHttpAsync_OnAnEventFunction_Throws()
+    public async Task InvokeHttpAsync_OnAnEventFunction_PostsTheBodyAsAPlainEvent()
     {
         await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
-        Assert.True(host.Catalog.TryGet("pay", out var pay));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => pay.InvokeHttpAsync(Json.Post("/pay", "{}")));
+        var result = await host.InvokeHttpAsync("pay", Json.Post("/pay", """{"id":"p-2","amount":3}"""), new TestInvocationOptions { InvocationId = "inv-plain" });
+
+        Assert.Equal(204, result.StatusCode);
+        var received = (FunctionEvent<Payment>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Equal(("inv-plain", "/pay", FunctionEvent.HttpRequestType, "application/json", "p-2"),
+            (received.Id, received.Source, received.Type, received.DataContentType, received.Data.Id));
+    }
+
+    [Theory]
+    [InlineData("GET", "application/json", "{}", 405)]
+    [InlineData("POST", "application/xml", "<payment/>", 415)]
+    [InlineData("POST", "application/json", "{\"id\":", 400)]
+    [InlineData("POST", "application/json", "", 400)]
+    public async Task InvokeHttpAsync_OnAnEventFunction_RejectsWhatIsNoEvent(string method, string contentType, string body, int status)
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var request = Json.Post("/pay", body, contentType);
+
+        var result = await host.InvokeHttpAsync("pay", new FunctionHttpRequest { Method = method, Path = "/pay", Headers = request.Headers, Body = request.Body });
+
+        Assert.Equal(status, result.StatusCode);
+        Assert.Equal(FunctionStatus.Rejected, result.Status);
+        Assert.Empty(host.Services.GetRequiredService<InvocationLog>().Events);
+        if (status == 405)
+        {
+            Assert.Equal("POST", result.Response.Headers["Allow"].ToString());
+        }
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_DataOfAnotherMediaType_IsRejectedWith415()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+
+        var result = await host.InvokeEventEnvelopeAsync("pay", Envelope("<payment/>", "application/xml"));
+
+        Assert.Equal(415, result.Result.StatusCode);
+        Assert.Contains("application/xml", result.Problem!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_BoundPortableData_ReachesTheFunctionAsItIs()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var change = new StorageObjectChange { Bucket = "b", Key = "k" };
+        var envelope = new FunctionEventEnvelope { Id = "s-1", Source = "/s", Type = "t", BoundData = change };
+
+        var result = await host.InvokeEventEnvelopeAsync("storage", envelope);
+
+        Assert.True(result.Succeeded);
+        var received = (FunctionEvent<StorageObjectChange>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Same(change, received.Data);
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_BoundPortableData_ReachesOtherDataTypesAsJson()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        var envelope = new FunctionEventEnvelope { Id = "s-2", Source = "/s", Type = "t", BoundData = new StorageObjectChange { Bucket = "b", Key = "k", Kind = StorageChangeKind.Created } };
+
+        var result = await host.InvokeEventEnvelopeAsync("text", envelope);
+
+        Assert.True(result.Succeeded);
+        var received = (FunctionEvent<string>)Assert.Single(host.Services.GetRequiredService<InvocationLog>().Events);
+        Assert.Equal("""{"bucket":"b","key":"k","kind":"Created"}""", received.Data);
+    }
+
+    [Fact]
+    public async Task InvokeEventAsync_OnATypedFunction_Throws()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        Assert.True(host.Catalog.TryGet("echo", out var echo));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await echo.InvokeEventAsync(Envelope("{}")));
     }
 }

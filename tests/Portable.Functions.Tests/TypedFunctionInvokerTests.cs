@@ -122,7 +122,8 @@ public sealed class TypedFunctionInvokerTests
         Assert.DoesNotContain("secret", result.BodyText, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", result.BodyText, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", result.BodyText, StringComparison.Ordinal);
-        Assert.IsType<InvalidOperationException>(result.Response.Exception); // for platform error reports, never written
+        Assert.IsType<InvalidOperationException>(result.Exception); // for logs and platform error reports, never written
+        Assert.Equal(FunctionStatus.Failed, result.Status);
         Snapshot.Match(Json.Pretty(result.Response.Body));
 
         var error = Assert.Single(result.Logs, e => e.Level == LogLevel.Error);
@@ -136,9 +137,10 @@ public sealed class TypedFunctionInvokerTests
         await using var host = CreateHost();
         Assert.True(host.Catalog.TryGet("echo", out var echo));
 
-        var response = await echo.InvokeHttpAsync(Json.Post("/echo", """{"text":"fail"}"""));
+        var result = await echo.InvokeHttpAsync(Json.Post("/echo", """{"text":"fail"}"""));
 
-        using var body = System.Text.Json.JsonDocument.Parse(response.Body);
+        Assert.Equal(result.InvocationId, result.Problem!.Extensions["invocationId"]);
+        using var body = System.Text.Json.JsonDocument.Parse(result.Response.Body);
         var id = body.RootElement.GetProperty("invocationId").GetString();
         Assert.True(Guid.TryParse(id, out _));
         var error = Assert.Single(host.Logs, e => e.Level == LogLevel.Error);

@@ -36,7 +36,7 @@ internal static class EventMapper
     public const string KinesisType = "com.amazonaws.kinesis.record";
     public const string DynamoDbTypePrefix = "com.amazonaws.dynamodb.";
     public const string DirectType = "com.amazonaws.lambda.invoke";
-    public const string HttpType = "dev.portablefunctions.http.request";
+    public const string JsonMediaType = "application/json";
 
     public static EventBatch Read(LambdaEventSource source, ReadOnlySpan<byte> payload) => source switch
     {
@@ -186,9 +186,9 @@ internal static class EventMapper
                 Type = S3TypePrefix + (record.EventName ?? "Unknown"),
                 Subject = key,
                 Time = ParseTime(record.EventTime),
-                DataContentType = MediaTypes.Json,
+                DataContentType = JsonMediaType,
                 Extensions = extensions,
-                Data = JsonSerializer.SerializeToUtf8Bytes(change, LambdaJsonContext.Default.StorageObjectChange),
+                BoundData = change,
             }, id);
         }
 
@@ -211,16 +211,6 @@ internal static class EventMapper
         }
 
         var scheduled = source == "aws.events" && detailType == "Scheduled Event";
-        byte[] data;
-        if (scheduled)
-        {
-            var tick = new ScheduleTick { ScheduledTime = time ?? DateTimeOffset.UnixEpoch };
-            data = JsonSerializer.SerializeToUtf8Bytes(tick, LambdaJsonContext.Default.ScheduleTick);
-        }
-        else
-        {
-            data = bridge.Detail is { } detail ? JsonMarshal.GetRawUtf8Value(detail).ToArray() : "null"u8.ToArray();
-        }
 
         var envelope = new FunctionEventEnvelope
         {
@@ -229,9 +219,10 @@ internal static class EventMapper
             Type = detailType,
             Subject = bridge.Resources is { Count: > 0 } resources ? resources[0] : null,
             Time = time,
-            DataContentType = MediaTypes.Json,
+            DataContentType = JsonMediaType,
             Extensions = extensions,
-            Data = data,
+            Data = scheduled ? ReadOnlyMemory<byte>.Empty : bridge.Detail is { } detail ? JsonMarshal.GetRawUtf8Value(detail).ToArray() : "null"u8.ToArray(),
+            BoundData = scheduled ? new ScheduleTick { ScheduledTime = time ?? DateTimeOffset.UnixEpoch } : null,
         };
         return new EventBatch([new EventItem(envelope, id)], BatchMode.WholeEvent, scheduled ? FunctionTrigger.Timer : FunctionTrigger.PubSub);
     }
@@ -307,7 +298,7 @@ internal static class EventMapper
                 Source = record.EventSourceArn ?? "aws:dynamodb",
                 Type = DynamoDbTypePrefix + (record.EventName ?? "Unknown"),
                 Time = time,
-                DataContentType = MediaTypes.Json,
+                DataContentType = JsonMediaType,
                 Extensions = extensions,
                 Data = JsonMarshal.GetRawUtf8Value(stream).ToArray(),
             }, sequenceNumber);
@@ -351,7 +342,7 @@ internal static class EventMapper
     {
         var trimmed = data.TrimStart(" \t\r\n"u8);
         return !trimmed.IsEmpty && (trimmed[0] == (byte)'{' || trimmed[0] == (byte)'[')
-            ? MediaTypes.Json
+            ? JsonMediaType
             : "text/plain; charset=utf-8";
     }
 

@@ -338,13 +338,12 @@ internal static class HttpEventMapper
             return false;
         }
 
-        if (MediaTypes.IsJson(contentType))
-        {
-            return true;
-        }
-
-        var mediaType = MediaTypes.GetMediaType(contentType);
-        return mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        mediaType = (semicolon >= 0 ? mediaType[..semicolon] : mediaType).Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+xml", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/xml", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/javascript", StringComparison.OrdinalIgnoreCase)

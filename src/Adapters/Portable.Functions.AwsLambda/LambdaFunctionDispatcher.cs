@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace Portable.Functions.AwsLambda;
@@ -7,29 +6,28 @@ namespace Portable.Functions.AwsLambda;
 /// <summary>
 /// Runs the selected function for one Lambda payload: finds the payload's source (declared or detected), translates
 /// it into the core's request or events, invokes the function through its <see cref="FunctionInvoker"/>, and
-/// translates the outcome into the response (or the error) that source expects.
+/// translates each <see cref="FunctionResult"/> into the response (or the error) that source expects. Payloads it
+/// cannot take are answered through <see cref="FunctionInvoker.Reject"/>, so they too are logged and traced.
 /// </summary>
-internal sealed partial class LambdaFunctionDispatcher
+internal sealed class LambdaFunctionDispatcher
 {
     private static readonly Dictionary<string, StringValues> DirectHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Content-Type"] = MediaTypes.Json,
+        ["Content-Type"] = EventMapper.JsonMediaType,
     };
 
     private readonly FunctionInvoker _function;
     private readonly LambdaEventSource _declaredSource;
     private readonly int _batchConcurrency;
     private readonly bool _includeDetails;
-    private readonly ILogger _logger;
     private readonly string _directPath;
 
-    public LambdaFunctionDispatcher(FunctionInvoker function, LambdaFunctionsOptions options, FunctionsOptions functionsOptions, ILogger logger)
+    public LambdaFunctionDispatcher(FunctionInvoker function, AwsLambdaFunctionsOptions options, FunctionsOptions functionsOptions)
     {
         _function = function;
         _declaredSource = options.GetEventSource(function.Name);
         _batchConcurrency = Math.Max(1, options.BatchConcurrency);
         _includeDetails = functionsOptions.IncludeExceptionDetails;
-        _logger = logger;
         _directPath = "/" + function.Name;
     }
 
@@ -49,32 +47,27 @@ internal sealed partial class LambdaFunctionDispatcher
             }
             catch (JsonException exception)
             {
-                if (_function.Kind != FunctionKind.Event)
+                if (_function.Kind == FunctionKind.Event)
                 {
-                    // The typed invoker reports where the JSON breaks (line and position) as a 400.
-                    detected = DetectedPayload.Unrecognized;
-                    source = LambdaEventSource.Direct;
-                    description = null;
+                    return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent("The event is not valid JSON: " + exception.Message));
                 }
-                else
-                {
-                    LogInvalidEvent(_logger, _function.Name, exception.Message, next.RequestId!);
-                    return LambdaOutcome.Error("Function.InvalidEvent", "The event is not valid JSON: " + exception.Message);
-                }
+
+                // The typed invoker reports where the JSON breaks (line and position) as a 400.
+                detected = DetectedPayload.Unrecognized;
+                source = LambdaEventSource.Direct;
+                description = null;
             }
 
             if (detected == DetectedPayload.Unsupported)
             {
-                LogUnsupportedEvent(_logger, _function.Name, description!, next.RequestId!);
-                return LambdaOutcome.Error("Function.UnsupportedEventSource",
-                    $"Function '{_function.Name}' received {description}, which Portable.Functions does not map. Supported: API Gateway REST and HTTP APIs, Function URLs, ALB, SQS, SNS, S3, EventBridge, Kinesis and DynamoDB Streams.");
+                return Reject(next, feature, "Function.UnsupportedEventSource", FunctionProblems.UnsupportedEvent(
+                    $"Function '{_function.Name}' received {description}, which Portable.Functions does not map. Supported: API Gateway REST and HTTP APIs, Function URLs, ALB, SQS, SNS, S3, EventBridge, Kinesis and DynamoDB Streams."));
             }
 
             if (detected == DetectedPayload.Unrecognized && _function.Kind == FunctionKind.Event)
             {
-                LogUnsupportedEvent(_logger, _function.Name, "an unrecognized payload", next.RequestId!);
-                return LambdaOutcome.Error("Function.UnrecognizedEvent",
-                    $"Function '{_function.Name}' received a payload that is not an AWS event it recognizes. To invoke the event function directly with its data, declare its event source as Direct (LambdaFunctionsOptions.UseEventSource).");
+                return Reject(next, feature, "Function.UnrecognizedEvent", FunctionProblems.UnsupportedEvent(
+                    $"Function '{_function.Name}' received a payload that is not an AWS event it recognizes. To invoke the event function directly with its data, declare its event source as Direct (AwsLambdaFunctionsOptions.UseEventSource)."));
             }
         }
 
@@ -95,9 +88,31 @@ internal sealed partial class LambdaFunctionDispatcher
         }
         catch (JsonException exception)
         {
-            LogInvalidEvent(_logger, _function.Name, exception.Message, next.RequestId!);
-            return LambdaOutcome.Error("Function.InvalidEvent", $"The payload is not a valid {source} event: {exception.Message}");
+            return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent($"The payload is not a valid {source} event: {exception.Message}"));
         }
+    }
+
+    /// <summary>The error report of a failure the core answered: the exception's type for a function that threw, else the status's name.</summary>
+    public LambdaOutcome ErrorOf(FunctionResult result)
+    {
+        var problem = result.Problem!;
+        var message = problem.Detail ?? problem.Title;
+        return result.Status == FunctionStatus.Failed && result.Exception is { } exception and not FunctionProblemException
+            ? LambdaOutcome.FromException(exception, message, _includeDetails)
+            : LambdaOutcome.Error(HttpStatusText.ErrorType(result.StatusCode), message);
+    }
+
+    /// <summary>A defect of the runtime while it served the invocation: answered through the core (log, span, id), reported as the exception's type.</summary>
+    public LambdaOutcome Fail(RuntimeInvocation next, LambdaInvocationFeature feature, Exception exception)
+    {
+        var result = _function.Fail(exception, CreateInvocation(next, feature, null, null));
+        return LambdaOutcome.FromException(exception, result.Problem!.Detail ?? result.Problem.Title, _includeDetails);
+    }
+
+    private LambdaOutcome Reject(RuntimeInvocation next, LambdaInvocationFeature feature, string errorType, FunctionProblem problem)
+    {
+        var result = _function.Reject(problem, CreateInvocation(next, feature, null, null));
+        return LambdaOutcome.Error(errorType, result.Problem!.Detail ?? result.Problem.Title);
     }
 
     private async Task<LambdaOutcome> DispatchHttpAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
@@ -109,42 +124,22 @@ internal sealed partial class LambdaFunctionDispatcher
             _ => HttpEventMapper.ReadAlb(next.Event),
         };
 
-        FunctionHttpResponse response;
-        if (read.Problem is { } problem)
-        {
-            problem.Extensions["invocationId"] = next.RequestId;
-            LogInvalidEvent(_logger, _function.Name, problem.Detail!, next.RequestId!);
-            response = FunctionHttpResponse.Problem(problem);
-        }
-        else if (_function.Kind == FunctionKind.Event)
-        {
-            var request = read.Request!;
-            var envelope = new FunctionEventEnvelope
-            {
-                Id = next.RequestId!,
-                Source = request.Path,
-                Type = EventMapper.HttpType,
-                DataContentType = request.ContentType ?? MediaTypes.Json,
-                Data = request.Body,
-            };
-            var result = await _function.InvokeEventAsync(envelope, CreateInvocation(next, feature, FunctionTrigger.Http, null), cancellationToken).ConfigureAwait(false);
-            response = result.ToHttpResponse();
-        }
-        else
-        {
-            response = await _function.InvokeHttpAsync(read.Request!, CreateInvocation(next, feature, FunctionTrigger.Http, null), cancellationToken).ConfigureAwait(false);
-        }
+        var invocation = CreateInvocation(next, feature, FunctionTrigger.Http, null);
+        var result = read.Problem is { } problem
+            ? _function.Reject(problem, invocation)
+            : await _function.InvokeHttpAsync(read.Request!, invocation, cancellationToken).ConfigureAwait(false);
 
         return LambdaOutcome.Success(source switch
         {
-            LambdaEventSource.ApiGatewayRest => HttpEventMapper.WriteRest(response),
-            LambdaEventSource.HttpApi => HttpEventMapper.WriteHttpApi(response),
-            _ => HttpEventMapper.WriteAlb(response, read.MultiValue),
+            LambdaEventSource.ApiGatewayRest => HttpEventMapper.WriteRest(result.Response),
+            LambdaEventSource.HttpApi => HttpEventMapper.WriteHttpApi(result.Response),
+            _ => HttpEventMapper.WriteAlb(result.Response, read.MultiValue),
         });
     }
 
     private async Task<LambdaOutcome> DispatchDirectAsync(RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
+        var invocation = CreateInvocation(next, feature, FunctionTrigger.Other, null);
         if (_function.Kind == FunctionKind.Event)
         {
             var envelope = new FunctionEventEnvelope
@@ -155,8 +150,8 @@ internal sealed partial class LambdaFunctionDispatcher
                 DataContentType = EventMapper.SniffContentType(next.Event),
                 Data = next.Event,
             };
-            var result = await _function.InvokeEventAsync(envelope, CreateInvocation(next, feature, FunctionTrigger.Other, null), cancellationToken).ConfigureAwait(false);
-            return result.Succeeded ? LambdaOutcome.Success(ReadOnlyMemory<byte>.Empty) : EventError(result);
+            var eventResult = await _function.InvokeEventAsync(envelope, invocation, cancellationToken).ConfigureAwait(false);
+            return eventResult.Succeeded ? LambdaOutcome.Success(ReadOnlyMemory<byte>.Empty) : ErrorOf(eventResult);
         }
 
         var request = new FunctionHttpRequest
@@ -166,26 +161,16 @@ internal sealed partial class LambdaFunctionDispatcher
             Headers = DirectHeaders,
             Body = next.Event,
         };
-        var invocation = CreateInvocation(next, feature, FunctionTrigger.Other, null);
-        var response = await _function.InvokeHttpAsync(request, invocation, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode < 400)
-        {
-            return LambdaOutcome.Success(response.Body);
-        }
-
-        var message = ProblemMessage(response);
-        return response.StatusCode >= 500 && response.StatusCode != 504 && response.Exception is { } exception and not FunctionProblemException and not OperationCanceledException
-            ? LambdaOutcome.FromException(exception, message, _includeDetails)
-            : LambdaOutcome.Error(HttpStatusText.ErrorType(response.StatusCode), message);
+        var result = await _function.InvokeHttpAsync(request, invocation, cancellationToken).ConfigureAwait(false);
+        return result.Problem is null ? LambdaOutcome.Success(result.Response.Body) : ErrorOf(result);
     }
 
     private async Task<LambdaOutcome> DispatchEventsAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
         if (_function.Kind != FunctionKind.Event)
         {
-            LogUnsupportedEvent(_logger, _function.Name, source + " event", next.RequestId!);
-            return LambdaOutcome.Error("Function.UnsupportedEventSource",
-                $"Function '{_function.Name}' is a {_function.Kind.ToString().ToLowerInvariant()} function; {source} events need an event function (IEventFunction<TData>).");
+            return Reject(next, feature, "Function.UnsupportedEventSource", FunctionProblems.UnsupportedEvent(
+                $"Function '{_function.Name}' is a {_function.Kind.ToString().ToLowerInvariant()} function; {source} events need an event function (IEventFunction<TData>)."));
         }
 
         var batch = EventMapper.Read(source, next.Event);
@@ -198,7 +183,7 @@ internal sealed partial class LambdaFunctionDispatcher
                     var result = await InvokeItemAsync(item, next, feature, batch.Trigger, cancellationToken).ConfigureAwait(false);
                     if (!result.Succeeded)
                     {
-                        return EventError(result);
+                        return ErrorOf(result);
                     }
                 }
 
@@ -277,14 +262,11 @@ internal sealed partial class LambdaFunctionDispatcher
         }
     }
 
-    private Task<FunctionEventResult> InvokeItemAsync(EventItem item, RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger trigger, CancellationToken cancellationToken)
-    {
-        // A record's own trace (an SQS message's AWSTraceHeader) wins over the invocation's.
-        var ownTrace = item.Envelope.TraceParent;
-        return _function.InvokeEventAsync(item.Envelope, CreateInvocation(next, feature, trigger, ownTrace), cancellationToken);
-    }
+    private ValueTask<FunctionResult> InvokeItemAsync(EventItem item, RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger trigger, CancellationToken cancellationToken) =>
+        _function.InvokeEventAsync(item.Envelope, CreateInvocation(next, feature, trigger, item.Envelope.TraceParent), cancellationToken);
 
-    private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger trigger, string? ownTraceParent) =>
+    /// <summary>A record's own trace (an SQS message's <c>AWSTraceHeader</c>) wins over the invocation's X-Ray header.</summary>
+    private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger? trigger, string? ownTraceParent) =>
         new FunctionInvocation
         {
             InvocationId = next.RequestId,
@@ -293,58 +275,4 @@ internal sealed partial class LambdaFunctionDispatcher
             Deadline = next.Deadline,
             TraceParent = ownTraceParent is null ? XRayTraceHeader.ToTraceParent(next.TraceId) : null,
         }.WithFeature(feature).WithFeature(feature.Environment);
-
-    private LambdaOutcome EventError(FunctionEventResult result)
-    {
-        var problem = result.Problem!;
-        var message = problem.Detail ?? problem.Title;
-        if (result.Status == FunctionEventStatus.Failed && result.Exception is { } exception && exception is not FunctionProblemException)
-        {
-            return LambdaOutcome.FromException(exception, message, _includeDetails);
-        }
-
-        return LambdaOutcome.Error(HttpStatusText.ErrorType(problem.Status), message);
-    }
-
-    /// <summary>The <c>detail</c> (else the <c>title</c>) of a problem response.</summary>
-    private static string ProblemMessage(FunctionHttpResponse response)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(response.Body.Span);
-            string? title = null;
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isDetail = reader.ValueTextEquals("detail"u8);
-                    var isTitle = reader.ValueTextEquals("title"u8);
-                    reader.Read();
-                    if (isDetail && reader.TokenType == JsonTokenType.String)
-                    {
-                        return reader.GetString()!;
-                    }
-
-                    if (isTitle && reader.TokenType == JsonTokenType.String)
-                    {
-                        title = reader.GetString();
-                    }
-
-                    reader.Skip();
-                }
-            }
-
-            return title ?? HttpStatusText.ReasonPhrase(response.StatusCode);
-        }
-        catch (JsonException)
-        {
-            return HttpStatusText.ReasonPhrase(response.StatusCode);
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "Function {FunctionName} received an invalid event: {Reason} (request {RequestId}).")]
-    private static partial void LogInvalidEvent(ILogger logger, string functionName, string reason, string requestId);
-
-    [LoggerMessage(2, LogLevel.Warning, "Function {FunctionName} received {Description}, which it cannot handle (request {RequestId}).")]
-    private static partial void LogUnsupportedEvent(ILogger logger, string functionName, string description, string requestId);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -8,16 +9,16 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 public sealed class LambdaFunctionEnvironment
 {
-    internal LambdaFunctionEnvironment(Func<string, string?> variables)
+    internal LambdaFunctionEnvironment(IConfiguration variables)
     {
-        FunctionName = variables("AWS_LAMBDA_FUNCTION_NAME");
-        FunctionVersion = variables("AWS_LAMBDA_FUNCTION_VERSION");
-        MemorySizeMegabytes = int.TryParse(variables("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), NumberStyles.None, CultureInfo.InvariantCulture, out var memory) ? memory : null;
-        LogGroupName = variables("AWS_LAMBDA_LOG_GROUP_NAME");
-        LogStreamName = variables("AWS_LAMBDA_LOG_STREAM_NAME");
-        Region = variables("AWS_REGION") ?? variables("AWS_DEFAULT_REGION");
-        InitializationType = variables("AWS_LAMBDA_INITIALIZATION_TYPE");
-        Handler = variables("_HANDLER");
+        FunctionName = variables["AWS_LAMBDA_FUNCTION_NAME"];
+        FunctionVersion = variables["AWS_LAMBDA_FUNCTION_VERSION"];
+        MemorySizeMegabytes = int.TryParse(variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"], NumberStyles.None, CultureInfo.InvariantCulture, out var memory) ? memory : null;
+        LogGroupName = variables["AWS_LAMBDA_LOG_GROUP_NAME"];
+        LogStreamName = variables["AWS_LAMBDA_LOG_STREAM_NAME"];
+        Region = variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"];
+        InitializationType = variables["AWS_LAMBDA_INITIALIZATION_TYPE"];
+        Handler = variables["_HANDLER"];
     }
 
     /// <summary>Gets the function name (<c>AWS_LAMBDA_FUNCTION_NAME</c>), or <see langword="null"/> outside Lambda.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,10 +13,14 @@ namespace Portable.Functions.AwsLambda;
 /// entry project is <c>return await LambdaFunctionsHost.RunAsync(args, s => s.AddMyFunctions());</c>.
 /// </summary>
 /// <remarks>
-/// <para>The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the only one registered. The Runtime API is
-/// <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c> switch). With
-/// <c>AWS_LAMBDA_MAX_CONCURRENCY</c> set (Lambda Managed Instances) that many invocations run at the same time.
-/// <c>AWS_LAMBDA_LOG_FORMAT=JSON</c> writes JSON log lines, and <c>AWS_LAMBDA_LOG_LEVEL</c> sets the minimum level.</para>
+/// <para>The host builds an <see cref="IConfiguration"/> — <c>appsettings.json</c> beside the executable when there is one,
+/// then environment variables, then the command line — and registers it, so functions may take
+/// <see cref="IConfiguration"/> or bound options like on any other host; the core's options bind from the section
+/// <c>PortableFunctions</c>, the adapter's from <c>PortableFunctions:AwsLambda</c>, and both are validated before the
+/// first invocation. The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the
+/// only one registered. The Runtime API is <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c>
+/// switch). With <c>AWS_LAMBDA_MAX_CONCURRENCY</c> set (Lambda Managed Instances) that many invocations run at the same
+/// time. <c>AWS_LAMBDA_LOG_FORMAT=JSON</c> writes JSON log lines, and <c>AWS_LAMBDA_LOG_LEVEL</c> sets the minimum level.</para>
 /// <para>Exit codes: 0 after cancellation, 1 when the runtime cannot start (reported to <c>/runtime/init/error</c>),
 /// 2 when the Runtime API reports a non-recoverable state or cannot be reached.</para>
 /// </remarks>
@@ -38,17 +43,40 @@ public static partial class LambdaFunctionsHost
     /// <param name="configureServices">Registers the functions, usually through <c>AddPortableFunctions</c>.</param>
     /// <param name="cancellationToken">Stops the loop when cancelled.</param>
     /// <returns>The process exit code (see the remarks).</returns>
-    public static Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, CancellationToken cancellationToken = default) =>
-        RunAsync(args, configureServices, Environment.GetEnvironmentVariable, cancellationToken);
+    public static Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return RunAsync(args, configureServices, BuildConfiguration(args), cancellationToken);
+    }
 
-    /// <summary>The seam tests use: the environment is read through <paramref name="variables"/>, so a test points the runtime at its own Runtime API.</summary>
-    internal static async Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, Func<string, string?> variables, CancellationToken cancellationToken)
+    /// <summary>The command-line switches, mapped onto the environment variables they stand for.</summary>
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--runtime-api-endpoint"] = "AWS_LAMBDA_RUNTIME_API",
+    };
+
+    /// <summary><c>appsettings.json</c> beside the executable when there is one, environment variables, the command line: later sources win.</summary>
+    internal static IConfigurationRoot BuildConfiguration(string[] args)
+    {
+        var builder = new ConfigurationBuilder();
+        var settings = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(settings))
+        {
+            // Checked first, so that a function without settings pays nothing for file providers at cold start.
+            builder.AddJsonFile(settings, optional: true, reloadOnChange: false);
+        }
+
+        return builder.AddEnvironmentVariables().AddCommandLine(args, SwitchMappings).Build();
+    }
+
+    /// <summary>The seam tests use: the settings come from <paramref name="configuration"/>, so a test points the runtime at its own Runtime API.</summary>
+    internal static async Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, IConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configureServices);
-        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(configuration);
 
-        var runtimeApi = CommandLineValue(args, "--runtime-api-endpoint") ?? variables("AWS_LAMBDA_RUNTIME_API");
+        var runtimeApi = configuration["AWS_LAMBDA_RUNTIME_API"];
         if (string.IsNullOrWhiteSpace(runtimeApi))
         {
             await Console.Error.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: this program is a Lambda runtime and runs inside Lambda (or the Runtime Interface Emulator).").ConfigureAwait(false);
@@ -56,7 +84,7 @@ public static partial class LambdaFunctionsHost
         }
 
         using var client = new RuntimeApiClient(runtimeApi);
-        var environment = new LambdaFunctionEnvironment(variables);
+        var environment = new LambdaFunctionEnvironment(configuration);
         ServiceProvider? provider = null;
         try
         {
@@ -65,23 +93,24 @@ public static partial class LambdaFunctionsHost
             try
             {
                 var services = new ServiceCollection();
-                services.AddLogging(logging => ConfigureLogging(logging, variables));
+                services.AddSingleton(configuration);
+                services.AddLogging(logging => ConfigureLogging(logging, configuration));
                 services.AddSingleton(environment);
                 services.AddPortableFunctionsAwsLambda();
                 configureServices(services);
                 provider = services.BuildServiceProvider();
 
-                var function = provider.GetRequiredService<FunctionCatalog>().Select(variables(FunctionVariable) is { Length: > 0 } named ? named : environment.Handler);
+                var function = provider.GetRequiredService<FunctionCatalog>().Select(configuration[FunctionVariable] is { Length: > 0 } named ? named : environment.Handler);
                 var loggerFactory = provider.GetRequiredService<ILoggerFactory>();
                 logger = loggerFactory.CreateLogger("Portable.Functions.AwsLambda");
                 var functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
-                var dispatcher = new LambdaFunctionDispatcher(function, provider.GetRequiredService<IOptions<LambdaFunctionsOptions>>().Value, functionsOptions, logger);
-                var concurrency = MaxConcurrency(variables("AWS_LAMBDA_MAX_CONCURRENCY"));
+                var dispatcher = new LambdaFunctionDispatcher(function, provider.GetRequiredService<IOptions<AwsLambdaFunctionsOptions>>().Value, functionsOptions);
+                var concurrency = MaxConcurrency(configuration["AWS_LAMBDA_MAX_CONCURRENCY"]);
                 loops = new LambdaRuntime[concurrency];
                 for (var i = 0; i < loops.Length; i++)
                 {
                     // With concurrent invocations one process-wide variable cannot hold each one's trace id.
-                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1, functionsOptions.IncludeExceptionDetails);
+                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1);
                 }
 
                 LogStarted(logger, function.Name, concurrency);
@@ -155,9 +184,9 @@ public static partial class LambdaFunctionsHost
     internal static int MaxConcurrency(string? value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var concurrency) && concurrency > 1 ? Math.Min(concurrency, 1024) : 1;
 
-    private static void ConfigureLogging(ILoggingBuilder logging, Func<string, string?> variables)
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
     {
-        var format = variables("AWS_LAMBDA_LOG_FORMAT");
+        var format = configuration["AWS_LAMBDA_LOG_FORMAT"];
         if (string.Equals(format, "JSON", StringComparison.OrdinalIgnoreCase))
         {
             logging.AddConsole(static options => options.FormatterName = LambdaJsonConsoleFormatter.FormatterName);
@@ -174,7 +203,7 @@ public static partial class LambdaFunctionsHost
             });
         }
 
-        logging.SetMinimumLevel(variables("AWS_LAMBDA_LOG_LEVEL")?.ToUpperInvariant() switch
+        logging.SetMinimumLevel(configuration["AWS_LAMBDA_LOG_LEVEL"]?.ToUpperInvariant() switch
         {
             "TRACE" => LogLevel.Trace,
             "DEBUG" => LogLevel.Debug,
@@ -183,24 +212,6 @@ public static partial class LambdaFunctionsHost
             "FATAL" => LogLevel.Critical,
             _ => LogLevel.Information,
         });
-    }
-
-    private static string? CommandLineValue(string[] args, string name)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i].Equals(name, StringComparison.OrdinalIgnoreCase) && i + 1 < args.Length)
-            {
-                return args[i + 1];
-            }
-
-            if (args[i].StartsWith(name + "=", StringComparison.OrdinalIgnoreCase))
-            {
-                return args[i][(name.Length + 1)..];
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(100, LogLevel.Information, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Portable.Functions.AwsLambda;
 
-/// <summary>Source-generated serialization of the Lambda event and response envelopes, and of the portable data types.</summary>
+/// <summary>Source-generated serialization of the Lambda event and response envelopes.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
@@ -22,8 +22,6 @@ namespace Portable.Functions.AwsLambda;
 [JsonSerializable(typeof(DynamoDbEvent))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(LambdaErrorBody))]
-[JsonSerializable(typeof(StorageObjectChange))]
-[JsonSerializable(typeof(ScheduleTick))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext
 {
 }

@@ -16,16 +16,14 @@ internal sealed partial class LambdaRuntime
     private readonly LambdaFunctionEnvironment _environment;
     private readonly ILogger _logger;
     private readonly bool _setTraceEnvironment;
-    private readonly bool _includeDetails;
 
-    public LambdaRuntime(RuntimeApiClient client, LambdaFunctionDispatcher dispatcher, LambdaFunctionEnvironment environment, ILogger logger, bool setTraceEnvironment, bool includeDetails)
+    public LambdaRuntime(RuntimeApiClient client, LambdaFunctionDispatcher dispatcher, LambdaFunctionEnvironment environment, ILogger logger, bool setTraceEnvironment)
     {
         _client = client;
         _dispatcher = dispatcher;
         _environment = environment;
         _logger = logger;
         _setTraceEnvironment = setTraceEnvironment;
-        _includeDetails = includeDetails;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -82,8 +80,7 @@ internal sealed partial class LambdaRuntime
         }
         catch (Exception exception)
         {
-            LogDispatchFailed(_logger, exception, _dispatcher.Function.Name, requestId);
-            outcome = LambdaOutcome.FromException(exception, "The runtime failed while handling the invocation. Quote the request id when you report it.", _includeDetails);
+            outcome = _dispatcher.Fail(next, feature, exception);
         }
 
         if (!outcome.IsError)
@@ -117,9 +114,6 @@ internal sealed partial class LambdaRuntime
 
     [LoggerMessage(1, LogLevel.Error, "The Runtime API delivered an invocation without the {Header} header; it cannot be answered and is skipped.")]
     private static partial void LogMissingRequestId(ILogger logger, string header);
-
-    [LoggerMessage(2, LogLevel.Error, "The runtime failed while handling function {FunctionName} (request {RequestId}).")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string functionName, string requestId);
 
     [LoggerMessage(3, LogLevel.Error, "Function {FunctionName} returned {Size} bytes, more than the {Limit} bytes Lambda accepts; reported as an error (request {RequestId}).")]
     private static partial void LogResponseTooLarge(ILogger logger, string functionName, int size, int limit, string requestId);

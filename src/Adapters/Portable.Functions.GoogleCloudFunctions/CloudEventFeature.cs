@@ -1,5 +1,5 @@
-using System.Text.Json;
 using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
 
 namespace Portable.Functions.GoogleCloudFunctions;
 
@@ -9,6 +9,8 @@ namespace Portable.Functions.GoogleCloudFunctions;
 /// </summary>
 public sealed class CloudEventFeature
 {
+    private static readonly JsonEventFormatter Formatter = new();
+
     private CloudEvent? _cloudEvent;
 
     internal CloudEventFeature(FunctionEventEnvelope original)
@@ -19,7 +21,7 @@ public sealed class CloudEventFeature
     /// <summary>Gets the event's attributes and undecoded data, as received (or converted from a legacy event).</summary>
     public FunctionEventEnvelope Original { get; }
 
-    /// <summary>Gets the event as a CloudEvents SDK <see cref="CloudEvent"/>; JSON data is a <see cref="JsonElement"/>, other data a byte array.</summary>
+    /// <summary>Gets the event as a CloudEvents SDK <see cref="CloudEvent"/>; JSON data is a <see cref="System.Text.Json.JsonElement"/>, text a string, other data a byte array.</summary>
     public CloudEvent CloudEvent => _cloudEvent ??= Create(Original);
 
     private static CloudEvent Create(FunctionEventEnvelope envelope)
@@ -49,9 +51,8 @@ public sealed class CloudEventFeature
 
         if (!envelope.Data.IsEmpty)
         {
-            cloudEvent.Data = envelope.DataContentType is null || MediaTypes.IsJson(envelope.DataContentType)
-                ? JsonDocument.Parse(envelope.Data).RootElement.Clone()
-                : envelope.Data.ToArray();
+            // The SDK's own decoding: JSON data becomes a JsonElement, text a string, anything else stays bytes.
+            Formatter.DecodeBinaryModeEventData(envelope.Data, cloudEvent);
         }
 
         return cloudEvent;

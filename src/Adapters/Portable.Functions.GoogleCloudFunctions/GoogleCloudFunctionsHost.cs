@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,12 +14,13 @@ namespace Portable.Functions.GoogleCloudFunctions;
 /// <c>return await GoogleCloudFunctionsHost.RunAsync(args, s => s.AddMyFunctions());</c>.
 /// </summary>
 /// <remarks>
-/// <para>Configuration, each from source code (<see cref="GoogleCloudFunctionsOptions"/>), else a command-line switch,
-/// else an environment variable: the port (<c>--port</c>, <c>PORT</c>, default 8080), the target (<c>--target</c> or a
-/// lone argument, <c>FUNCTION_TARGET</c>; with one registered function, that one) and the signature type
-/// (<c>--signature-type</c>, <c>FUNCTION_SIGNATURE_TYPE</c>: <c>http</c>, <c>cloudevent</c> or <c>event</c>; by
-/// default the function's own shape). The host binds every interface inside a container
-/// (<c>DOTNET_RUNNING_IN_CONTAINER=true</c> or <c>K_SERVICE</c> set) and loopback otherwise.</para>
+/// <para>Configuration is ASP.NET Core's (<c>appsettings.json</c>, environment variables, the command line) with the
+/// contract's switches mapped onto its variables; the precedence is source code (<see cref="GoogleCloudFunctionsOptions"/>),
+/// then <c>--port</c>/<c>--target</c> (or a first argument)/<c>--signature-type</c>, then
+/// <c>PORT</c>/<c>FUNCTION_TARGET</c>/<c>FUNCTION_SIGNATURE_TYPE</c>. The port defaults to 8080; with one registered
+/// function it is the target; the signature type defaults to the function's own shape. The host binds every
+/// interface inside a container (<c>DOTNET_RUNNING_IN_CONTAINER=true</c> or <c>K_SERVICE</c> set) and loopback
+/// otherwise.</para>
 /// <para>Every path reaches the function except <c>/robots.txt</c> and <c>/favicon.ico</c>, which answer 404.</para>
 /// </remarks>
 public static class GoogleCloudFunctionsHost
@@ -31,28 +33,22 @@ public static class GoogleCloudFunctionsHost
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<GoogleCloudFunctionsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var options = new GoogleCloudFunctionsOptions();
-        configure?.Invoke(options);
-        var settings = FunctionsFrameworkSettings.Resolve(args, options, Environment.GetEnvironmentVariable);
+        args = FunctionsFrameworkConfiguration.NormalizeArguments(args);
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddCommandLine(args, FunctionsFrameworkConfiguration.SwitchMappings);
 
-        var builder = WebApplication.CreateSlimBuilder(settings.RemainingArgs);
-        builder.WebHost.UseUrls(settings.Url);
+        // Where to listen is decided before the host is built, from the same binding its options get.
+        var options = FunctionsFrameworkConfiguration.Resolve(builder.Configuration, configure);
+        builder.WebHost.UseUrls(FunctionsFrameworkConfiguration.Url(options, FunctionsFrameworkConfiguration.InContainer(builder.Configuration)));
         builder.WebHost.ConfigureKestrel(static kestrel => kestrel.AddServerHeader = false);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("K_SERVICE")))
+        if (!string.IsNullOrEmpty(builder.Configuration["K_SERVICE"]))
         {
             // On Cloud Run and Cloud Functions one JSON object per line keeps multi-line entries together in Cloud Logging.
             builder.Logging.ClearProviders().AddJsonConsole();
         }
 
-        builder.Services.AddPortableFunctions();
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(Options.Create(options));
-        if (bool.TryParse(builder.Configuration["PortableFunctions:IncludeExceptionDetails"], out var include) && include)
-        {
-            builder.Services.AddPortableFunctions(static f => f.Configure(static o => o.IncludeExceptionDetails = true));
-        }
-
+        builder.Services.AddPortableFunctionsGoogleCloudFunctions(configure);
         return builder;
     }
 
@@ -60,22 +56,23 @@ public static class GoogleCloudFunctionsHost
     /// <param name="app">The application built from <see cref="CreateBuilder"/>.</param>
     /// <returns>The application, for chaining.</returns>
     /// <exception cref="InvalidOperationException">No function matches the target, or the signature type does not fit the function.</exception>
+    /// <exception cref="OptionsValidationException">The options are not valid.</exception>
     public static WebApplication MapFunctionsFramework(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var settings = app.Services.GetRequiredService<FunctionsFrameworkSettings>();
         var options = app.Services.GetRequiredService<IOptions<GoogleCloudFunctionsOptions>>().Value;
-        var function = app.Services.GetRequiredService<FunctionCatalog>().Select(settings.Target);
-        CheckSignature(function, settings.SignatureType);
+        var function = app.Services.GetRequiredService<FunctionCatalog>().Select(options.Target);
+        CheckSignature(function, options.SignatureType);
 
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Functions.GoogleCloudFunctions");
-        var handler = new FunctionsFrameworkHandler(function, options, app.Services.GetRequiredService<TimeProvider>(), logger);
-        app.Run(handler.HandleAsync);
+        // The contract's two exceptions answer 404 without invoking the function; every other path reaches it.
+        app.Map("/robots.txt", static branch => branch.Run(static context => NotFound(context)));
+        app.Map("/favicon.ico", static branch => branch.Run(static context => NotFound(context)));
+        app.Run(new FunctionsFrameworkHandler(function, options).HandleAsync);
 
-        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStarted.Register(() =>
+        var url = FunctionsFrameworkConfiguration.Url(options, FunctionsFrameworkConfiguration.InContainer(app.Configuration));
+        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         {
-            Console.Out.WriteLine($"Portable.Functions (Functions Framework contract) serving '{function.Name}' ({function.Kind}) on {settings.Url}");
+            Console.Out.WriteLine($"Portable.Functions (Functions Framework contract) serving '{function.Name}' ({function.Kind}) on {url}");
             Console.Out.Flush();
         });
         return app;
@@ -98,7 +95,7 @@ public static class GoogleCloudFunctionsHost
             app = builder.Build();
             app.MapFunctionsFramework();
         }
-        catch (InvalidOperationException exception)
+        catch (Exception exception) when (exception is InvalidOperationException or OptionsValidationException)
         {
             await Console.Error.WriteLineAsync("Portable.Functions could not start: " + exception.Message).ConfigureAwait(false);
             return 1;
@@ -111,6 +108,12 @@ public static class GoogleCloudFunctionsHost
         }
 
         return 0;
+    }
+
+    private static Task NotFound(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        context.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private static void CheckSignature(FunctionInvoker function, FunctionSignatureType? signature)

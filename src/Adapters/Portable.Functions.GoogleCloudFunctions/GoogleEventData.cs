@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Portable.Functions.Http;
 
 namespace Portable.Functions.GoogleCloudFunctions;
@@ -35,7 +34,7 @@ internal static class GoogleEventData
     {
         if (Parse(envelope) is not JsonObject { } data || data["message"] is not JsonObject message)
         {
-            throw new CloudEventFormatException("The Pub/Sub event has no 'message'.");
+            throw new InvalidCloudEventException("The Pub/Sub event has no 'message'.");
         }
 
         byte[] payload = [];
@@ -47,7 +46,7 @@ internal static class GoogleEventData
             }
             catch (FormatException)
             {
-                throw new CloudEventFormatException("The Pub/Sub message's 'data' is not valid base64.");
+                throw new InvalidCloudEventException("The Pub/Sub message's 'data' is not valid base64.");
             }
         }
 
@@ -70,7 +69,7 @@ internal static class GoogleEventData
     {
         if (Parse(envelope) is not JsonObject data)
         {
-            throw new CloudEventFormatException("The Cloud Storage event has no object data.");
+            throw new InvalidCloudEventException("The Cloud Storage event has no object data.");
         }
 
         var change = new StorageObjectChange
@@ -90,7 +89,7 @@ internal static class GoogleEventData
             ContentType = Text(data, "contentType"),
             Version = Text(data, "generation"),
         };
-        return With(envelope, JsonSerializer.SerializeToUtf8Bytes(change, GoogleJsonContext.Default.StorageObjectChange), MediaTypes.Json, envelope.Extensions);
+        return With(envelope, ReadOnlyMemory<byte>.Empty, "application/json", envelope.Extensions, change);
     }
 
     private static JsonNode? Parse(FunctionEventEnvelope envelope)
@@ -101,7 +100,7 @@ internal static class GoogleEventData
         }
         catch (JsonException)
         {
-            throw new CloudEventFormatException($"The data of a '{envelope.Type}' event is not valid JSON.");
+            throw new InvalidCloudEventException($"The data of a '{envelope.Type}' event is not valid JSON.");
         }
     }
 
@@ -113,7 +112,7 @@ internal static class GoogleEventData
         _ => null,
     };
 
-    private static FunctionEventEnvelope With(FunctionEventEnvelope envelope, ReadOnlyMemory<byte> data, string? dataContentType, IReadOnlyDictionary<string, string> extensions) => new()
+    private static FunctionEventEnvelope With(FunctionEventEnvelope envelope, ReadOnlyMemory<byte> data, string? dataContentType, IReadOnlyDictionary<string, string> extensions, object? boundData = null) => new()
     {
         SpecVersion = envelope.SpecVersion,
         Id = envelope.Id,
@@ -125,13 +124,6 @@ internal static class GoogleEventData
         DataContentType = dataContentType,
         Extensions = extensions,
         Data = data,
+        BoundData = boundData,
     };
 }
-
-/// <summary>Source-generated JSON for the portable data this adapter produces, in the shape the core reads.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(StorageObjectChange))]
-internal sealed partial class GoogleJsonContext : JsonSerializerContext;

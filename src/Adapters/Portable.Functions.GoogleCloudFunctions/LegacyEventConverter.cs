@@ -69,7 +69,7 @@ internal static class LegacyEventConverter
     /// <summary>Converts a legacy event or a raw Pub/Sub push body into a CloudEvent envelope.</summary>
     /// <param name="root">The parsed request body.</param>
     /// <param name="requestPath">The request path (a Pub/Sub push to <c>/projects/p/topics/t</c> names its topic).</param>
-    /// <exception cref="CloudEventFormatException">The body cannot be converted; the message is safe to show a caller.</exception>
+    /// <exception cref="InvalidCloudEventException">The body cannot be converted; the message is safe to show a caller.</exception>
     public static FunctionEventEnvelope Convert(JsonObject root, string requestPath)
     {
         if (root["message"] is JsonObject && root["subscription"] is JsonValue && root["context"] is null && root["eventType"] is null)
@@ -79,15 +79,15 @@ internal static class LegacyEventConverter
 
         var context = root["context"] as JsonObject;
         var legacyType = GetString(context, "eventType") ?? GetString(root, "eventType")
-            ?? throw new CloudEventFormatException("The legacy event has no eventType.");
+            ?? throw new InvalidCloudEventException("The legacy event has no eventType.");
         var id = GetString(context, "eventId") ?? GetString(root, "eventId")
-            ?? throw new CloudEventFormatException("The legacy event has no eventId.");
+            ?? throw new InvalidCloudEventException("The legacy event has no eventId.");
         var timestamp = GetString(context, "timestamp") ?? GetString(root, "timestamp");
         var resourceNode = context is not null && context.ContainsKey("resource") ? context["resource"] : root["resource"];
         var (service, resourceName) = ReadResource(resourceNode, legacyType);
         if (!TypeMap.TryGetValue(legacyType, out var type))
         {
-            throw new CloudEventFormatException($"The legacy event type '{legacyType}' has no CloudEvents mapping.");
+            throw new InvalidCloudEventException($"The legacy event type '{legacyType}' has no CloudEvents mapping.");
         }
 
         var data = root["data"]?.DeepClone();
@@ -135,7 +135,7 @@ internal static class LegacyEventConverter
             Type = type,
             Subject = subject,
             Time = ParseTime(timestamp),
-            DataContentType = MediaTypes.Json,
+            DataContentType = "application/json",
             Data = Serialize(data),
             Extensions = extensions ?? NoExtensions,
         };
@@ -148,7 +148,7 @@ internal static class LegacyEventConverter
         var message = (JsonObject)root["message"]!;
         var subscription = GetString(root, "subscription")!;
         var id = GetString(message, "messageId") ?? GetString(message, "message_id")
-            ?? throw new CloudEventFormatException("The Pub/Sub push message has no messageId.");
+            ?? throw new InvalidCloudEventException("The Pub/Sub push message has no messageId.");
         var publishTime = GetString(message, "publishTime") ?? GetString(message, "publish_time");
 
         // A push endpoint at /projects/<p>/topics/<t> names its topic; otherwise the subscription is the best source.
@@ -166,7 +166,7 @@ internal static class LegacyEventConverter
             Source = "//" + PubSubService + "/" + (topic ?? subscription),
             Type = PubSubMessagePublished,
             Time = ParseTime(publishTime),
-            DataContentType = MediaTypes.Json,
+            DataContentType = "application/json",
             Data = Serialize(root),
             Extensions = extensions,
         };
@@ -188,7 +188,7 @@ internal static class LegacyEventConverter
 
         if (string.IsNullOrEmpty(name))
         {
-            throw new CloudEventFormatException("The legacy event has no resource name.");
+            throw new InvalidCloudEventException("The legacy event has no resource name.");
         }
 
         if (string.IsNullOrEmpty(service))
@@ -203,7 +203,7 @@ internal static class LegacyEventConverter
             }
         }
 
-        return (service ?? throw new CloudEventFormatException($"The service of legacy event type '{legacyType}' is unknown."), name);
+        return (service ?? throw new InvalidCloudEventException($"The service of legacy event type '{legacyType}' is unknown."), name);
     }
 
     private static (string Source, string Subject, string Bucket) SplitStorage(string resourceName)
@@ -213,7 +213,7 @@ internal static class LegacyEventConverter
         var index = resourceName.IndexOf(objects, StringComparison.Ordinal);
         if (!resourceName.StartsWith("projects/_/buckets/", StringComparison.Ordinal) || index < 0)
         {
-            throw new CloudEventFormatException("The Cloud Storage resource name is not projects/_/buckets/<bucket>/objects/<object>.");
+            throw new InvalidCloudEventException("The Cloud Storage resource name is not projects/_/buckets/<bucket>/objects/<object>.");
         }
 
         var bucketResource = resourceName[..index];
@@ -240,7 +240,7 @@ internal static class LegacyEventConverter
         // projects/_/instances/<instance>/refs/<path>, with the location taken from the top-level domain.
         if (string.IsNullOrEmpty(domain))
         {
-            throw new CloudEventFormatException("A Firebase Realtime Database event needs its 'domain'.");
+            throw new InvalidCloudEventException("A Firebase Realtime Database event needs its 'domain'.");
         }
 
         var location = domain == "firebaseio.com" ? "us-central1" : domain.Split('.')[0];
@@ -249,7 +249,7 @@ internal static class LegacyEventConverter
         var refsIndex = resourceName.IndexOf(refs, StringComparison.Ordinal);
         if (!resourceName.StartsWith(instances, StringComparison.Ordinal) || refsIndex < 0)
         {
-            throw new CloudEventFormatException("The Firebase Realtime Database resource name is not projects/_/instances/<instance>/refs/<path>.");
+            throw new InvalidCloudEventException("The Firebase Realtime Database resource name is not projects/_/instances/<instance>/refs/<path>.");
         }
 
         var instance = resourceName[instances.Length..refsIndex];
@@ -266,7 +266,7 @@ internal static class LegacyEventConverter
             : null;
         if (index < 0 || appId is null)
         {
-            throw new CloudEventFormatException("A Firebase Analytics event needs a projects/<p>/events/<name> resource and userDim.appInfo.appId.");
+            throw new InvalidCloudEventException("A Firebase Analytics event needs a projects/<p>/events/<name> resource and userDim.appInfo.appId.");
         }
 
         return ($"//{AnalyticsService}/{resourceName[..index]}/apps/{appId}", "events/" + resourceName[(index + events.Length)..]);
@@ -322,7 +322,7 @@ internal static class LegacyEventConverter
     private static DateTimeOffset? ParseTime(string? timestamp) =>
         timestamp is not null && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
-            : timestamp is null ? null : throw new CloudEventFormatException($"The legacy event timestamp '{timestamp}' is not a valid time.");
+            : timestamp is null ? null : throw new InvalidCloudEventException($"The legacy event timestamp '{timestamp}' is not a valid time.");
 
     private static string LastSegment(string path) => path[(path.LastIndexOf('/') + 1)..];
 

@@ -1,139 +1,203 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Portable.Functions.Http;
 
 /// <summary>
-/// Serves one function over HTTP: typed functions take a JSON POST, HTTP functions take anything, event functions
-/// take CloudEvents (binary, structured, batch) or a plain JSON body. Everything else — binding, middleware, errors,
-/// tracing — is the core's <see cref="FunctionInvoker"/>.
+/// Serves one function from ASP.NET Core requests: the one layer between ASP.NET Core and the core that the HTTP host,
+/// the Functions Framework host and the Azure Functions ASP.NET Core integration share. It buffers the body within a
+/// size limit, decodes CloudEvents (binary, structured, batch), and hands everything to the function's
+/// <see cref="FunctionInvoker"/> — typed and HTTP requests, plain bodies posted to event functions, decoded events;
+/// its own rejections (size, invalid CloudEvent) and a failure of its own go through the core too. Derive from it to
+/// speak a platform's dialect: <see cref="CreateInvocation"/>, <see cref="ReadPlainEvent"/>,
+/// <see cref="PrepareEvent"/> and <see cref="WriteAsync"/> are the seams.
 /// </summary>
-internal sealed partial class FunctionRequestHandler
+public class FunctionRequestHandler
 {
-    private readonly FunctionInvoker _function;
-    private readonly FunctionsHttpHostOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly string _plainEventSource;
-    private readonly Func<HttpContext, Task<FunctionHttpResponse>> _invoke;
+    /// <summary>The default largest request body: 6 MiB, AWS Lambda's limit for a synchronous request.</summary>
+    public const long DefaultMaxRequestBodySize = 6 * 1024 * 1024;
 
-    public FunctionRequestHandler(FunctionInvoker function, IOptions<FunctionsHttpHostOptions> options, TimeProvider time, ILogger<FunctionRequestHandler> logger)
+    /// <summary>Initializes a new instance of the <see cref="FunctionRequestHandler"/> class.</summary>
+    /// <param name="function">The function to serve.</param>
+    /// <param name="maxRequestBodySize">The largest request body accepted; a larger one is answered with 413.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRequestBodySize"/> is not positive.</exception>
+    public FunctionRequestHandler(FunctionInvoker function, long maxRequestBodySize = DefaultMaxRequestBodySize)
     {
-        _function = function;
-        _options = options.Value;
-        _time = time;
-        _logger = logger;
-        _plainEventSource = "/" + function.Name;
-        _invoke = InvokeAsync;
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRequestBodySize);
+        Function = function;
+        MaxRequestBodySize = maxRequestBodySize;
     }
 
-    /// <summary>The event type given to a plain JSON body posted to an event function.</summary>
-    public const string PlainEventType = "dev.portablefunctions.http.request";
+    /// <summary>Gets the function served.</summary>
+    public FunctionInvoker Function { get; }
 
-    public Task HandleAsync(HttpContext context) => HttpServing.ServeAsync(context, _invoke, _logger, _function.Name);
+    /// <summary>Gets the largest request body accepted.</summary>
+    public long MaxRequestBodySize { get; }
 
-    private async Task<FunctionHttpResponse> InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Serves a request end to end: <see cref="InvokeAsync"/>, then <see cref="WriteAsync"/>. A caller that went away
+    /// gets nothing; a request the server cannot read is a client error; a defect of the host itself becomes a 500
+    /// through <see cref="FunctionInvoker.Fail"/>.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    public async Task HandleAsync(HttpContext context)
     {
-        var request = context.Request;
-        if (_function.Kind != FunctionKind.Http && !HttpMethods.IsPost(request.Method))
-        {
-            var notAllowed = FunctionHttpResponse.Problem(new FunctionProblem(405, "Method Not Allowed")
-            {
-                Detail = $"Function '{_function.Name}' accepts POST requests only.",
-            });
-            notAllowed.Headers["Allow"] = "POST";
-            return notAllowed;
-        }
-
-        var body = await HttpRequestReader.ReadBodyAsync(context, _options.MaxRequestBodySize).ConfigureAwait(false);
-        if (body is not { } bytes)
-        {
-            return FunctionHttpResponse.Problem(new FunctionProblem(413, "Payload Too Large")
-            {
-                Detail = $"The request body is larger than the {_options.MaxRequestBodySize} bytes this host accepts.",
-            });
-        }
-
-        var invocation = new FunctionInvocation
-        {
-            Provider = FunctionProvider.Local,
-            Trigger = _function.Kind == FunctionKind.Event ? FunctionTrigger.PubSub : FunctionTrigger.Http,
-            Deadline = _options.RequestTimeout is { } timeout ? _time.GetUtcNow() + timeout : null,
-            TraceParent = request.Headers.TraceParent.Count > 0 ? request.Headers.TraceParent.ToString() : null,
-            TraceState = request.Headers.TraceState.Count > 0 ? request.Headers.TraceState.ToString() : null,
-        }.WithFeature(context);
-
-        if (_function.Kind != FunctionKind.Event)
-        {
-            return await _function.InvokeHttpAsync(HttpRequestReader.Create(context, bytes), invocation, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        return await InvokeEventAsync(context, bytes, invocation).ConfigureAwait(false);
-    }
-
-    private async Task<FunctionHttpResponse> InvokeEventAsync(HttpContext context, ReadOnlyMemory<byte> body, FunctionInvocation invocation)
-    {
-        var request = context.Request;
-        var mode = CloudEventReader.GetMode(request);
+        ArgumentNullException.ThrowIfNull(context);
+        FunctionResult result;
         try
         {
+            result = await InvokeAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // The caller went away; there is nobody to answer.
+        }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            // The server could not read the request (a malformed chunked body, a truncated one): the client's mistake.
+            var problem = exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? FunctionProblems.PayloadTooLarge(MaxRequestBodySize)
+                : new FunctionProblem(exception.StatusCode is >= 400 and < 500 ? exception.StatusCode : 400, "Bad Request") { Detail = "The request could not be read: " + exception.Message };
+            result = Function.Reject(problem, CreateInvocation(context, null, null));
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            result = Function.Fail(exception, CreateInvocation(context, null, null));
+        }
+
+        if (!context.RequestAborted.IsCancellationRequested)
+        {
+            await WriteAsync(context, result).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the request and invokes the function, without writing anything: for integrations that answer in their
+    /// own terms (an <c>IActionResult</c>). Event functions take CloudEvents (a batch runs its events in order and
+    /// answers with the first failure) or a plain <c>POST</c> whose body becomes the event's data.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="OperationCanceledException">The caller went away while the body was read.</exception>
+    /// <exception cref="BadHttpRequestException">The server could not read the body.</exception>
+    public virtual async ValueTask<FunctionResult> InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = await FunctionHttpRequestReader.ReadAsync(context, MaxRequestBodySize).ConfigureAwait(false);
+        if (request is null)
+        {
+            return Function.Reject(FunctionProblems.PayloadTooLarge(MaxRequestBodySize), CreateInvocation(context, null, null));
+        }
+
+        if (Function.Kind != FunctionKind.Event)
+        {
+            return await Function.InvokeHttpAsync(request, CreateInvocation(context, request, null), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var mode = HttpMethods.IsPost(context.Request.Method) ? CloudEventRequestReader.GetMode(context.Request) : CloudEventRequestMode.None;
             switch (mode)
             {
-                case EventRequestMode.Binary:
-                    return (await _function.InvokeEventAsync(CloudEventReader.ReadBinary(request, body), invocation, context.RequestAborted).ConfigureAwait(false)).ToHttpResponse();
+                case CloudEventRequestMode.Binary:
+                    return await InvokeEventAsync(context, request, CloudEventRequestReader.ReadBinary(context.Request, request.Body)).ConfigureAwait(false);
 
-                case EventRequestMode.Structured:
-                    return (await _function.InvokeEventAsync(CloudEventReader.ReadStructured(request.ContentType!, body), invocation, context.RequestAborted).ConfigureAwait(false)).ToHttpResponse();
+                case CloudEventRequestMode.Structured:
+                    return await InvokeEventAsync(context, request, CloudEventRequestReader.ReadStructured(context.Request.ContentType!, request.Body)).ConfigureAwait(false);
 
-                case EventRequestMode.Batch:
-                    foreach (var envelope in CloudEventReader.ReadBatch(request.ContentType!, body))
+                case CloudEventRequestMode.Batch:
+                    var events = CloudEventRequestReader.ReadBatch(context.Request.ContentType!, request.Body);
+                    if (events.Count == 0)
                     {
-                        var result = await _function.InvokeEventAsync(envelope, invocation, context.RequestAborted).ConfigureAwait(false);
+                        throw new InvalidCloudEventException("The batch holds no events.");
+                    }
+
+                    FunctionResult? result = null;
+                    foreach (var received in events)
+                    {
+                        result = await InvokeEventAsync(context, request, received).ConfigureAwait(false);
                         if (!result.Succeeded)
                         {
-                            result.Problem!.Extensions["eventId"] = envelope.Id;
-                            return result.ToHttpResponse();
+                            break;
                         }
                     }
 
-                    return FunctionHttpResponse.Empty(204);
+                    return result!;
 
                 default:
-                    return await InvokePlainEventAsync(request, body, invocation, context.RequestAborted).ConfigureAwait(false);
+                    return ReadPlainEvent(context, request) is { } converted
+                        ? await InvokeEventAsync(context, request, converted).ConfigureAwait(false)
+                        : await Function.InvokeHttpAsync(request, CreateInvocation(context, request, null), context.RequestAborted).ConfigureAwait(false);
             }
         }
-        catch (CloudEventFormatException exception)
+        catch (InvalidCloudEventException exception)
         {
-            LogInvalidCloudEvent(_logger, _function.Name, exception.Message);
-            return FunctionHttpResponse.Problem(new FunctionProblem(400, "Invalid CloudEvent") { Detail = exception.Message });
+            return Function.Reject(FunctionProblems.InvalidCloudEvent(exception.Message), CreateInvocation(context, request, null));
         }
     }
 
-    private async Task<FunctionHttpResponse> InvokePlainEventAsync(HttpRequest request, ReadOnlyMemory<byte> body, FunctionInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Describes an invocation for the core: by default a local one, parented by the request's <c>traceparent</c>,
+    /// in ASP.NET Core's request scope, offering the <see cref="HttpContext"/> as a feature. Derived handlers name
+    /// their platform and trigger, and add their features.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <param name="request">The request as read, or <see langword="null"/> when it could not be read.</param>
+    /// <param name="received">The event as received, for an event invocation; otherwise <see langword="null"/>.</param>
+    /// <returns>The invocation.</returns>
+    protected virtual FunctionInvocation CreateInvocation(HttpContext context, FunctionHttpRequest? request, FunctionEventEnvelope? received) =>
+        NewInvocation(context, request, FunctionProvider.Local, trigger: null);
+
+    /// <summary>
+    /// Turns a plain (non-CloudEvent) request to an event function into an event, or returns <see langword="null"/> to
+    /// let the core make one of type <see cref="FunctionEvent.HttpRequestType"/> from the body. The Functions Framework
+    /// host converts legacy events here.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The event, or <see langword="null"/>.</returns>
+    /// <exception cref="InvalidCloudEventException">The request is an event of a known shape, but not a valid one.</exception>
+    protected virtual FunctionEventEnvelope? ReadPlainEvent(HttpContext context, FunctionHttpRequest request) => null;
+
+    /// <summary>Prepares a received event for the function — the Functions Framework host unwraps Pub/Sub messages here.</summary>
+    /// <param name="received">The event as received.</param>
+    /// <returns>The event to invoke the function with.</returns>
+    /// <exception cref="InvalidCloudEventException">The event's data is not what its type promises.</exception>
+    protected virtual FunctionEventEnvelope PrepareEvent(FunctionEventEnvelope received) => received;
+
+    /// <summary>Writes the result's response; derived handlers add their platform's headers.</summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <param name="result">The result.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    protected virtual Task WriteAsync(HttpContext context, FunctionResult result)
     {
-        var contentType = request.ContentType;
-        if (contentType is not null && !MediaTypes.IsJson(contentType) && !MediaTypes.GetMediaType(contentType).StartsWith("text/", StringComparison.OrdinalIgnoreCase))
-        {
-            return FunctionHttpResponse.Problem(new FunctionProblem(415, "Unsupported Media Type")
-            {
-                Detail = $"Function '{_function.Name}' takes a CloudEvent (binary or structured mode) or a JSON body.",
-            });
-        }
-
-        var envelope = new FunctionEventEnvelope
-        {
-            Id = Guid.NewGuid().ToString(),
-            Source = _plainEventSource,
-            Type = PlainEventType,
-            Time = _time.GetUtcNow(),
-            DataContentType = contentType ?? MediaTypes.Json,
-            Data = body,
-        };
-        var result = await _function.InvokeEventAsync(envelope, invocation, cancellationToken).ConfigureAwait(false);
-        return result.ToHttpResponse();
+        ArgumentNullException.ThrowIfNull(result);
+        return FunctionHttpResponseWriter.WriteAsync(context, result.Response);
     }
 
-    [LoggerMessage(2, LogLevel.Information, "Function {FunctionName} received an invalid CloudEvent: {Reason}")]
-    private static partial void LogInvalidCloudEvent(ILogger logger, string functionName, string reason);
+    /// <summary>An invocation for a request: trace headers, ASP.NET Core's request scope, the <see cref="HttpContext"/> feature.</summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <param name="request">The request as read, or <see langword="null"/>.</param>
+    /// <param name="provider">The platform.</param>
+    /// <param name="trigger">The trigger, or <see langword="null"/> for the function kind's default.</param>
+    /// <returns>The invocation.</returns>
+    protected static FunctionInvocation NewInvocation(HttpContext context, FunctionHttpRequest? request, FunctionProvider provider, FunctionTrigger? trigger)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var headers = context.Request.Headers;
+        return new FunctionInvocation
+        {
+            Provider = provider,
+            Trigger = trigger,
+            TraceParent = headers.TraceParent.Count > 0 ? headers.TraceParent.ToString() : null,
+            TraceState = headers.TraceState.Count > 0 ? headers.TraceState.ToString() : null,
+            Services = context.RequestServices,
+            HttpRequest = request,
+        }.WithFeature(context);
+    }
+
+    private ValueTask<FunctionResult> InvokeEventAsync(HttpContext context, FunctionHttpRequest request, FunctionEventEnvelope received) =>
+        Function.InvokeEventAsync(PrepareEvent(received), CreateInvocation(context, request, received), context.RequestAborted);
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portable.Functions;
 using Portable.Functions.Http;
@@ -26,20 +25,18 @@ public static class FunctionsEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var catalog = services.GetRequiredService<FunctionCatalog>();
-        var options = services.GetRequiredService<IOptions<FunctionsHttpHostOptions>>();
-        var time = services.GetRequiredService<TimeProvider>();
-        var logger = services.GetRequiredService<ILogger<FunctionRequestHandler>>();
-        var healthPath = options.Value.HealthPath;
+        var options = services.GetRequiredService<IOptions<HttpFunctionsOptions>>().Value;
+        var healthPath = options.HealthPath;
 
         foreach (var function in catalog.Functions)
         {
             var route = "/" + function.Name;
             if (string.Equals(route, healthPath, StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"Function '{function.Name}' collides with the health endpoint {healthPath}; rename it or change FunctionsHttpHostOptions.HealthPath.");
+                throw new InvalidOperationException($"Function '{function.Name}' collides with the health endpoint {healthPath}; rename it or change HttpFunctionsOptions.HealthPath.");
             }
 
-            var handler = new FunctionRequestHandler(function, options, time, logger);
+            var handler = new FunctionRequestHandler(function, options.MaxRequestBodySize);
             endpoints.Map(route, handler.HandleAsync).WithDisplayName("Portable.Functions " + function.Name);
             if (function.Kind == FunctionKind.Http)
             {
@@ -54,18 +51,24 @@ public static class FunctionsEndpointRouteBuilderExtensions
         }
 
         var health = FunctionHttpResponse.Json(new HealthReport("healthy", names), HttpHostJsonContext.Default.HealthReport);
-        endpoints.MapMethods(healthPath, [HttpMethods.Get, HttpMethods.Head], context => HttpResponseWriter.WriteAsync(context, health))
+        endpoints.MapMethods(healthPath, [HttpMethods.Get, HttpMethods.Head], context => FunctionHttpResponseWriter.WriteAsync(context, health))
             .WithDisplayName("Portable.Functions health");
 
-        if (options.Value.PrintBanner && services.GetService<IHostApplicationLifetime>() is { } lifetime && services.GetService<IServer>() is { } server)
+        if (options.PrintBanner && services.GetService<IHostApplicationLifetime>() is { } lifetime && services.GetService<IServer>() is { } server)
         {
             lifetime.ApplicationStarted.Register(() => StartupBanner.Print(server, catalog, healthPath));
         }
 
-        endpoints.MapFallback(static context =>
+        endpoints.MapFallback(context =>
         {
-            var problem = new FunctionProblem(404, "Not Found") { Detail = $"No function is served at '{context.Request.Path}'." };
-            return HttpResponseWriter.WriteAsync(context, FunctionHttpResponse.Problem(problem));
+            var headers = context.Request.Headers;
+            var invocation = new FunctionInvocation
+            {
+                TraceParent = headers.TraceParent.Count > 0 ? headers.TraceParent.ToString() : null,
+                TraceState = headers.TraceState.Count > 0 ? headers.TraceState.ToString() : null,
+            };
+            var result = catalog.Reject(FunctionProblems.NotFound(context.Request.Path.Value ?? "/"), invocation);
+            return FunctionHttpResponseWriter.WriteAsync(context, result.Response);
         });
 
         return endpoints;

@@ -17,9 +17,10 @@ namespace Portable.Functions.Http;
 /// (Cloud Run, Knative, Heroku-style platforms); <c>ASPNETCORE_URLS</c>/<c>ASPNETCORE_HTTP_PORTS</c>; otherwise
 /// <c>http://localhost:8080</c>. With <c>DOTNET_RUNNING_IN_CONTAINER=true</c> a port alone binds every interface
 /// (<c>0.0.0.0</c>) instead of loopback.</para>
-/// <para>The configuration value <c>PortableFunctions:IncludeExceptionDetails</c> (environment variable
-/// <c>PortableFunctions__IncludeExceptionDetails=true</c>) puts exception details into 500 problems; use it only in
-/// development.</para>
+/// <para>Configuration is ASP.NET Core's: <c>appsettings.json</c>, environment variables and the command line. The core's
+/// options bind from the section <c>PortableFunctions</c> (for instance <c>PortableFunctions__IncludeExceptionDetails=true</c>
+/// puts exception details into 500 problems — use it only in development — and <c>PortableFunctions__DefaultTimeout</c>
+/// sets a deadline), the host's from <c>PortableFunctions:Http</c>; both are validated at start.</para>
 /// </remarks>
 public static class FunctionsHttpHost
 {
@@ -44,12 +45,7 @@ public static class FunctionsHttpHost
 
         // Per-request framework logs drown the functions' own; configuration can still turn them back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        var includeDetails = builder.Configuration["PortableFunctions:IncludeExceptionDetails"];
         builder.Services.AddPortableFunctionsHttp();
-        if (bool.TryParse(includeDetails, out var include) && include)
-        {
-            builder.Services.AddPortableFunctions(static f => f.Configure(static o => o.IncludeExceptionDetails = true));
-        }
 
         return builder;
     }

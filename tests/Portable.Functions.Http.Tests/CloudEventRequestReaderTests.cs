@@ -14,7 +14,7 @@ namespace Portable.Functions.Http.Tests;
 /// CloudEvents over HTTP → <see cref="FunctionEventEnvelope"/>, for requests encoded by the CloudEvents SDK itself and
 /// for requests written by hand from the CloudEvents HTTP binding specification.
 /// </summary>
-public sealed class CloudEventReaderTests
+public sealed class CloudEventRequestReaderTests
 {
     private static readonly JsonEventFormatter Formatter = new();
 
@@ -80,8 +80,8 @@ public sealed class CloudEventReaderTests
     {
         var (request, body) = await ToServerRequestAsync(SampleEvent().ToHttpContent(ContentMode.Binary, Formatter));
 
-        Assert.Equal(EventRequestMode.Binary, CloudEventReader.GetMode(request));
-        Snapshot.Match(Describe(CloudEventReader.ReadBinary(request, body)));
+        Assert.Equal(CloudEventRequestMode.Binary, CloudEventRequestReader.GetMode(request));
+        Snapshot.Match(Describe(CloudEventRequestReader.ReadBinary(request, body)));
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class CloudEventReaderTests
     {
         var (request, body) = await ToServerRequestAsync(SampleEvent().ToHttpContent(ContentMode.Structured, Formatter));
 
-        Assert.Equal(EventRequestMode.Structured, CloudEventReader.GetMode(request));
-        Snapshot.Match(Describe(CloudEventReader.ReadStructured(request.ContentType!, body)));
+        Assert.Equal(CloudEventRequestMode.Structured, CloudEventRequestReader.GetMode(request));
+        Snapshot.Match(Describe(CloudEventRequestReader.ReadStructured(request.ContentType!, body)));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class CloudEventReaderTests
     {
         var body = """{"specversion":"1.0","id":"1","source":"/s","type":"t","datacontenttype":"application/octet-stream","data_base64":"AAEC/w=="}"""u8.ToArray();
 
-        var envelope = CloudEventReader.ReadStructured("application/cloudevents+json", body);
+        var envelope = CloudEventRequestReader.ReadStructured("application/cloudevents+json", body);
 
         Assert.Equal(new byte[] { 0, 1, 2, 255 }, envelope.Data.ToArray());
         Assert.Equal("application/octet-stream", envelope.DataContentType);
@@ -119,7 +119,7 @@ public sealed class CloudEventReaderTests
         headers["ce-myextension"] = "100%25";
         context.Request.ContentType = "application/json; charset=utf-8";
 
-        var envelope = CloudEventReader.ReadBinary(context.Request, """{"orderId":"o-1","amount":1}"""u8.ToArray());
+        var envelope = CloudEventRequestReader.ReadBinary(context.Request, """{"orderId":"o-1","amount":1}"""u8.ToArray());
 
         Assert.Equal("café \"quoted\"", envelope.Subject);
         Assert.Equal("100%", envelope.Extensions["myextension"]);
@@ -134,8 +134,8 @@ public sealed class CloudEventReaderTests
         second.Id = "second";
         var (request, body) = await ToServerRequestAsync(new[] { SampleEvent(), second }.ToHttpContent(Formatter));
 
-        Assert.Equal(EventRequestMode.Batch, CloudEventReader.GetMode(request));
-        var envelopes = CloudEventReader.ReadBatch(request.ContentType!, body);
+        Assert.Equal(CloudEventRequestMode.Batch, CloudEventRequestReader.GetMode(request));
+        var envelopes = CloudEventRequestReader.ReadBatch(request.ContentType!, body);
 
         Assert.Equal(["A234-1234-1234", "second"], envelopes.Select(e => e.Id));
     }
@@ -155,7 +155,7 @@ public sealed class CloudEventReaderTests
             }
         }
 
-        var exception = Assert.Throws<CloudEventFormatException>(() => CloudEventReader.ReadBinary(context.Request, Array.Empty<byte>()));
+        var exception = Assert.Throws<InvalidCloudEventException>(() => CloudEventRequestReader.ReadBinary(context.Request, Array.Empty<byte>()));
 
         Snapshot.Match(exception.Message, SnapshotNameExtension.Create(name));
     }
@@ -176,7 +176,7 @@ public sealed class CloudEventReaderTests
         context.Request.Headers["ce-type"] = "t";
         context.Request.Headers[header] = value;
 
-        Assert.Throws<CloudEventFormatException>(() => CloudEventReader.ReadBinary(context.Request, Array.Empty<byte>()));
+        Assert.Throws<InvalidCloudEventException>(() => CloudEventRequestReader.ReadBinary(context.Request, Array.Empty<byte>()));
     }
 
     [Theory]
@@ -186,14 +186,14 @@ public sealed class CloudEventReaderTests
     [InlineData("""[1,2]""", "not-an-object")]
     public void ReadStructured_Invalid_ThrowsWithASafeMessage(string body, string name)
     {
-        var exception = Assert.Throws<CloudEventFormatException>(() => CloudEventReader.ReadStructured("application/cloudevents+json", Encoding.UTF8.GetBytes(body)));
+        var exception = Assert.Throws<InvalidCloudEventException>(() => CloudEventRequestReader.ReadStructured("application/cloudevents+json", Encoding.UTF8.GetBytes(body)));
 
         Snapshot.Match(exception.Message, SnapshotNameExtension.Create(name));
     }
 
     [Theory]
-    [InlineData("application/json", null, "Plain")]
-    [InlineData(null, null, "Plain")]
+    [InlineData("application/json", null, "None")]
+    [InlineData(null, null, "None")]
     [InlineData("application/cloudevents+json", null, "Structured")]
     [InlineData("application/cloudevents+json; charset=utf-8", "1.0", "Structured")]
     [InlineData("application/cloudevents-batch+json", null, "Batch")]
@@ -207,6 +207,6 @@ public sealed class CloudEventReaderTests
             context.Request.Headers["ce-specversion"] = specVersionHeader;
         }
 
-        Assert.Equal(Enum.Parse<EventRequestMode>(expected), CloudEventReader.GetMode(context.Request));
+        Assert.Equal(Enum.Parse<CloudEventRequestMode>(expected), CloudEventRequestReader.GetMode(context.Request));
     }
 }

@@ -6,11 +6,26 @@ using Microsoft.Extensions.Primitives;
 
 namespace Portable.Functions.Http;
 
-/// <summary>Turns an ASP.NET Core request into a <see cref="FunctionHttpRequest"/> with a buffered, size-limited body.</summary>
-internal static class HttpRequestReader
+/// <summary>
+/// Turns an ASP.NET Core request into a <see cref="FunctionHttpRequest"/> with a buffered, size-limited body; the
+/// headers, query and cookies are views of ASP.NET Core's own collections, not copies.
+/// </summary>
+public static class FunctionHttpRequestReader
 {
-    /// <summary>Reads the body; returns <see langword="null"/> when it is larger than <paramref name="limit"/>.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long limit)
+    /// <summary>Reads the request, buffering its body.</summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <param name="maxBodySize">The largest body accepted, in bytes.</param>
+    /// <returns>The request, or <see langword="null"/> when its body (declared or streamed) is larger than <paramref name="maxBodySize"/>.</returns>
+    /// <exception cref="OperationCanceledException">The caller went away while the body was read.</exception>
+    /// <exception cref="BadHttpRequestException">The server could not read the body (a malformed chunked encoding, a truncated body).</exception>
+    public static async ValueTask<FunctionHttpRequest?> ReadAsync(HttpContext context, long maxBodySize)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var body = await ReadBodyAsync(context, maxBodySize).ConfigureAwait(false);
+        return body is { } bytes ? Create(context, bytes) : null;
+    }
+
+    private static async ValueTask<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long limit)
     {
         var request = context.Request;
         if (request.ContentLength is { } declared)
@@ -55,7 +70,7 @@ internal static class HttpRequestReader
         }
     }
 
-    public static FunctionHttpRequest Create(HttpContext context, ReadOnlyMemory<byte> body)
+    private static FunctionHttpRequest Create(HttpContext context, ReadOnlyMemory<byte> body)
     {
         var request = context.Request;
         var queryString = request.QueryString.HasValue ? request.QueryString.Value!.Substring(1) : string.Empty;

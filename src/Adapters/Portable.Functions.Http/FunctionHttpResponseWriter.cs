@@ -3,10 +3,20 @@ using Microsoft.AspNetCore.Http;
 namespace Portable.Functions.Http;
 
 /// <summary>Writes a <see cref="FunctionHttpResponse"/> to an ASP.NET Core response.</summary>
-internal static class HttpResponseWriter
+public static class FunctionHttpResponseWriter
 {
+    /// <summary>
+    /// Writes the status, headers, cookies and body. Headers the server owns (<c>Content-Length</c>,
+    /// <c>Transfer-Encoding</c>, <c>Connection</c>) are never taken from the response; <c>Content-Type</c> comes from
+    /// <see cref="FunctionHttpResponse.ContentType"/>, or from the headers when that is not set.
+    /// </summary>
+    /// <param name="context">The HTTP context whose response is written; it must not have started.</param>
+    /// <param name="response">The response.</param>
+    /// <returns>A task that completes when the body is written.</returns>
     public static Task WriteAsync(HttpContext context, FunctionHttpResponse response)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(response);
         var target = context.Response;
         target.StatusCode = response.StatusCode;
         if (response.HasHeaders)

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// Options of the AWS Lambda adapter, bound from the configuration section <c>PortableFunctions:AwsLambda</c> (for
+/// instance the environment variable <c>PortableFunctions__AwsLambda__EventSources__greet=HttpApi</c>), then from code,
+/// and validated at start-up.
+/// </summary>
+public sealed class AwsLambdaFunctionsOptions
+{
+    /// <summary>The configuration section the options are bound from: <c>PortableFunctions:AwsLambda</c>.</summary>
+    public const string SectionName = "PortableFunctions:AwsLambda";
+
+    /// <summary>
+    /// Gets the event source declared for a function, by function name (case-insensitive). A function that is not
+    /// listed, or listed as <see cref="LambdaEventSource.Auto"/>, has its source detected from each payload.
+    /// </summary>
+    /// <remarks>Declare the source when a function's own request could look like an AWS event, or to invoke an event function directly.</remarks>
+    public IDictionary<string, LambdaEventSource> EventSources { get; } =
+        new Dictionary<string, LambdaEventSource>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets how many records of one SQS batch from a standard queue are handled at the same time. Records of
+    /// FIFO queues, Kinesis and DynamoDB streams are always handled one after another, in order; SNS, S3 and
+    /// EventBridge deliver their records one event at a time, in order too.
+    /// </summary>
+    /// <value>The default value is 1: records are handled in order. It must be from 1 to 1024.</value>
+    public int BatchConcurrency { get; set; } = 1;
+
+    /// <summary>Declares the event source of a function.</summary>
+    /// <param name="functionName">The registered function name.</param>
+    /// <param name="source">The source.</param>
+    /// <returns>These options, for chaining.</returns>
+    public AwsLambdaFunctionsOptions UseEventSource(string functionName, LambdaEventSource source)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
+        EventSources[functionName] = source;
+        return this;
+    }
+
+    internal LambdaEventSource GetEventSource(string functionName) =>
+        EventSources.TryGetValue(functionName, out var source) ? source : LambdaEventSource.Auto;
+}
+
+/// <summary>Validates <see cref="AwsLambdaFunctionsOptions"/>.</summary>
+internal sealed class AwsLambdaFunctionsOptionsValidation : IValidateOptions<AwsLambdaFunctionsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AwsLambdaFunctionsOptions options) =>
+        options.BatchConcurrency is < 1 or > 1024
+            ? ValidateOptionsResult.Fail($"{AwsLambdaFunctionsOptions.SectionName}:BatchConcurrency must be from 1 to 1024; it is {options.BatchConcurrency}.")
+            : ValidateOptionsResult.Success;
+}
