@@ -8,6 +8,7 @@ namespace Portable.Functions.AwsLambda.Tests;
 /// End to end: the real host and Runtime API loop against a Runtime API server on loopback. The tests of this class
 /// run one after another, since the loop sets the process-wide <c>_X_AMZN_TRACE_ID</c>.
 /// </summary>
+[Collection(LambdaRuntimeCollection.Name)]
 public sealed class LambdaRuntimeTests
 {
     private const string XRayHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";

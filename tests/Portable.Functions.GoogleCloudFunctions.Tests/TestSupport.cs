@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Functions.TestUtilities;
@@ -78,7 +79,7 @@ internal static class Describe
 internal sealed partial class DescribeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>The real Functions Framework host on a free loopback port, serving one target.</summary>
-internal sealed class RunningGcfHost : IAsyncDisposable
+public sealed class RunningGcfHost : IAsyncDisposable
 {
     private RunningGcfHost(WebApplication app, int port)
     {
@@ -90,7 +91,7 @@ internal sealed class RunningGcfHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningGcfHost> StartAsync(Action<IServiceCollection> configureServices, string? target, Action<GoogleCloudFunctionsOptions>? configure = null)
+    public static async Task<RunningGcfHost> StartAsync(Action<IServiceCollection> configureServices, string? target, Action<GoogleCloudFunctionsOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var port = LoopbackPorts.Free();
         var builder = GoogleCloudFunctionsHost.CreateBuilder([], o =>
@@ -99,6 +100,11 @@ internal sealed class RunningGcfHost : IAsyncDisposable
             o.Target = target;
             configure?.Invoke(o);
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         configureServices(builder.Services);
         var app = builder.Build();

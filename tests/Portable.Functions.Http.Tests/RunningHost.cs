@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Portable.Functions.Http.Tests;
 
 /// <summary>The real HTTP host, started on a free loopback port, with an HttpClient pointed at it.</summary>
-internal sealed class RunningHost : IAsyncDisposable
+public sealed class RunningHost : IAsyncDisposable
 {
     private RunningHost(WebApplication app, Uri address)
     {
@@ -20,9 +21,14 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningHost> StartAsync(Action<IServiceCollection> configureServices, Action<HttpFunctionsOptions>? options = null)
+    public static async Task<RunningHost> StartAsync(Action<IServiceCollection> configureServices, Action<HttpFunctionsOptions>? options = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = FunctionsHttpHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.Configure<HttpFunctionsOptions>(o =>
         {
