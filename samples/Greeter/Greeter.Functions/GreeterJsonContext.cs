@@ -1,10 +1,11 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Greeter.Functions;
 
-/// <summary>Source-generated JSON for the Greeter's types: no reflection, ready for Native AOT.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+/// <summary>
+/// Source-generated JSON for the Greeter's types: no reflection, ready for Native AOT. Declared without options, it is
+/// read and written with the web defaults (camelCase, case-insensitive), as ASP.NET Core reads and writes JSON.
+/// </summary>
 [JsonSerializable(typeof(GreetRequest))]
 [JsonSerializable(typeof(GreetResponse))]
 [JsonSerializable(typeof(Order))]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -308,7 +309,7 @@ internal static class EventMapper
     }
 
     /// <summary>S3 keys are URL-encoded the form way: <c>+</c> is a space, <c>%2B</c> a plus.</summary>
-    internal static string DecodeS3Key(string key) => Uri.UnescapeDataString(key.Replace('+', ' '));
+    internal static string DecodeS3Key(string key) => WebUtility.UrlDecode(key);
 
     internal static StorageChangeKind ChangeKind(string? eventName)
     {

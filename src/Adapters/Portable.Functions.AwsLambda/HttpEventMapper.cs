@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
@@ -402,18 +403,8 @@ internal static class HttpEventMapper
         query[name] = StringValues.Concat(query.TryGetValue(name, out var existing) ? existing : StringValues.Empty, value);
     }
 
-    private static string DecodeQueryComponent(ReadOnlySpan<char> component)
-    {
-        var text = component.Contains('+') ? component.ToString().Replace('+', ' ') : component.ToString();
-        try
-        {
-            return Uri.UnescapeDataString(text);
-        }
-        catch (UriFormatException)
-        {
-            return text;
-        }
-    }
+    /// <summary>A query component decoded the form way (<c>+</c> is a space); an invalid escape stays as it is.</summary>
+    private static string DecodeQueryComponent(ReadOnlySpan<char> component) => WebUtility.UrlDecode(component.ToString());
 
     private static Dictionary<string, string> ParseCookieHeaders(Dictionary<string, StringValues> headers)
     {
