@@ -85,6 +85,33 @@ public sealed class LambdaRuntimeTests
         Assert.Equal(0, runtime.Server.NextCalls);
     }
 
+    [Theory]
+    [InlineData("PortableFunctions:AwsLambda:BatchConcurrency", "0", "BatchConcurrency")]
+    [InlineData("PortableFunctions:DefaultTimeout", "-00:00:01", "DefaultTimeout")]
+    public async Task InvalidConfiguration_PostsInitErrorNamingTheSetting(string key, string value, string name)
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo", environment: new Dictionary<string, string> { [key] = value });
+
+        var exitCode = await runtime.WaitForExitAsync();
+        var initError = await runtime.Server.InitError.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(LambdaFunctionsHost.InitFailedExitCode, exitCode);
+        Assert.Contains(name, initError.Body, StringComparison.Ordinal);
+        Assert.Equal(0, runtime.Server.NextCalls);
+    }
+
+    [Fact]
+    public async Task Configuration_DeclaresAnEventSource()
+    {
+        // Without the declaration a plain payload to an event function is Function.UnrecognizedEvent.
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddGreeterFunctions(), handler: "order-placed",
+            environment: new Dictionary<string, string> { ["PortableFunctions__AwsLambda__EventSources__order-placed".Replace("__", ":", StringComparison.Ordinal)] = "Direct" });
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"orderId":"o-1","amount":12.5}"""));
+
+        Assert.Equal("response", result.Kind);
+    }
+
     [Fact]
     public async Task FailingServiceRegistration_PostsInitError_AndExitsNonZero()
     {

@@ -60,8 +60,9 @@ public sealed class GoogleCloudFunctionsHostTests
 
         using var response = await host.Client.PostAsync(path, Json("""{"name":""}"""));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // greet, invoked, would answer 400 for an empty name
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"invocationId\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

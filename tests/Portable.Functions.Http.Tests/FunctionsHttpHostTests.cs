@@ -160,6 +160,32 @@ public sealed class FunctionsHttpHostTests
         await host.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData("--PortableFunctions:Http:MaxRequestBodySize=0", "MaxRequestBodySize")]
+    [InlineData("--PortableFunctions:Http:HealthPath=health", "HealthPath")]
+    [InlineData("--PortableFunctions:DeadlineGracePeriod=-00:00:01", "DeadlineGracePeriod")]
+    public async Task MapPortableFunctions_InvalidConfiguration_FailsNamingTheSetting(string setting, string name)
+    {
+        var builder = FunctionsHttpHost.CreateBuilder(["--urls", "http://127.0.0.1:0", setting]);
+        builder.Services.AddSingleton<EventLog>().AddPortableFunctions(f => f.AddEventFunction<Recorder, System.Text.Json.JsonElement>("events").UseJsonContext(HttpTestJsonContext.Default));
+        await using var app = builder.Build();
+
+        var exception = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.MapPortableFunctions());
+
+        Assert.Contains(name, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Options_BindFromTheCommandLine()
+    {
+        var builder = FunctionsHttpHost.CreateBuilder(["--urls", "http://127.0.0.1:0", "--PortableFunctions:Http:MaxRequestBodySize=1234", "--PortableFunctions:IncludeExceptionDetails=true"]);
+        builder.Services.AddPortableFunctions();
+        await using var app = builder.Build();
+
+        Assert.Equal(1234, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpFunctionsOptions>>().Value.MaxRequestBodySize);
+        Assert.True(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FunctionsOptions>>().Value.IncludeExceptionDetails);
+    }
+
     [Fact]
     public async Task MapPortableFunctions_FunctionNamedLikeTheHealthEndpoint_Throws()
     {

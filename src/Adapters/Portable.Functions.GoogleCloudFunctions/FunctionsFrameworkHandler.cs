@@ -16,6 +16,13 @@ internal sealed class FunctionsFrameworkHandler(FunctionInvoker function, Google
     /// <summary>The header the other Functions Frameworks set on a function failure.</summary>
     public const string StatusHeader = "X-Google-Status";
 
+    /// <summary>The contract's <c>/robots.txt</c> and <c>/favicon.ico</c>: a 404 the function never sees.</summary>
+    public Task NotFoundAsync(HttpContext context)
+    {
+        var path = context.Request.PathBase.Add(context.Request.Path).Value ?? "/";
+        return base.WriteAsync(context, Function.Reject(FunctionProblems.NotFound(path), CreateInvocation(context, null, null)));
+    }
+
     protected override FunctionInvocation CreateInvocation(HttpContext context, FunctionHttpRequest? request, FunctionEventEnvelope? received)
     {
         var invocation = NewInvocation(context, request, FunctionProvider.GoogleCloudFunctions, received is null ? null : GoogleEventData.TriggerOf(received.Type));

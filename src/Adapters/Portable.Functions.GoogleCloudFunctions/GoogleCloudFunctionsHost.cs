@@ -64,10 +64,12 @@ public static class GoogleCloudFunctionsHost
         var function = app.Services.GetRequiredService<FunctionCatalog>().Select(options.Target);
         CheckSignature(function, options.SignatureType);
 
-        // The contract's two exceptions answer 404 without invoking the function; every other path reaches it.
-        app.Map("/robots.txt", static branch => branch.Run(static context => NotFound(context)));
-        app.Map("/favicon.ico", static branch => branch.Run(static context => NotFound(context)));
-        app.Run(new FunctionsFrameworkHandler(function, options).HandleAsync);
+        // The contract's two exceptions answer 404 without invoking the function (through the core, like every answer);
+        // every other path reaches it.
+        var handler = new FunctionsFrameworkHandler(function, options);
+        app.Map("/robots.txt", branch => branch.Run(handler.NotFoundAsync));
+        app.Map("/favicon.ico", branch => branch.Run(handler.NotFoundAsync));
+        app.Run(handler.HandleAsync);
 
         var url = FunctionsFrameworkConfiguration.Url(options, FunctionsFrameworkConfiguration.InContainer(app.Configuration));
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
@@ -108,12 +110,6 @@ public static class GoogleCloudFunctionsHost
         }
 
         return 0;
-    }
-
-    private static Task NotFound(Microsoft.AspNetCore.Http.HttpContext context)
-    {
-        context.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound;
-        return Task.CompletedTask;
     }
 
     private static void CheckSignature(FunctionInvoker function, FunctionSignatureType? signature)
