@@ -3,7 +3,6 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 
@@ -75,7 +74,7 @@ public class InvocationBenchmark
     {
         public Settings()
         {
-            AddJob(Job.ShortRun);
+            // The job comes from the command line: the default job for published numbers, `--job short` for a quick look.
             AddDiagnoser(MemoryDiagnoser.Default);
         }
     }

@@ -145,7 +145,7 @@ public abstract class FunctionInvoker
         var defaultContext = (DefaultFunctionContext)context;
         var input = defaultContext.BindInput();
         defaultContext.FunctionRan = true;
-        return ExecuteAsync(defaultContext, input!);
+        return ExecuteAsync(defaultContext, input);
     }
 
     /// <summary>Generates an invocation id, for an invocation whose platform gave none.</summary>
