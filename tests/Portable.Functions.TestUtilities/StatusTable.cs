@@ -17,11 +17,14 @@ public enum StatusHosts
     /// <summary>AWS Lambda's HTTP shapes (API Gateway REST and HTTP APIs, Function URLs, ALB).</summary>
     AwsLambda = 4,
 
+    /// <summary>Azure Functions HTTP triggers, in both programming models.</summary>
+    AzureFunctions = 8,
+
     /// <summary>Every host.</summary>
-    All = Http | GoogleCloudFunctions | AwsLambda,
+    All = Http | GoogleCloudFunctions | AwsLambda | AzureFunctions,
 
     /// <summary>The hosts that speak CloudEvents over HTTP and limit bodies themselves.</summary>
-    AspNetCore = Http | GoogleCloudFunctions,
+    AspNetCore = Http | GoogleCloudFunctions | AzureFunctions,
 }
 
 /// <summary>One row of the table: an input and the status every host it applies to must answer with.</summary>

@@ -13,6 +13,10 @@ namespace Portable.Functions.Http;
 /// </summary>
 public class FunctionRequestHandler
 {
+    private const string WebhookRequestOrigin = "WebHook-Request-Origin";
+    private const string WebhookAllowedOrigin = "WebHook-Allowed-Origin";
+    private const string WebhookAllowedRate = "WebHook-Allowed-Rate";
+
     /// <summary>The default largest request body: 6 MiB, AWS Lambda's limit for a synchronous request.</summary>
     public const long DefaultMaxRequestBodySize = 6 * 1024 * 1024;
 
@@ -44,6 +48,11 @@ public class FunctionRequestHandler
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (Function.Kind == FunctionKind.Event && TryAnswerWebhookValidation(context))
+        {
+            return;
+        }
+
         FunctionResult result;
         try
         {
@@ -136,6 +145,29 @@ public class FunctionRequestHandler
         {
             return Function.Reject(FunctionProblems.InvalidCloudEvent(exception.Message), CreateInvocation(context, request, null));
         }
+    }
+
+    /// <summary>
+    /// Answers the CloudEvents webhook validation handshake (abuse protection, as Azure Event Grid sends it before it
+    /// delivers to a webhook): an <c>OPTIONS</c> request with <c>WebHook-Request-Origin</c> is allowed by echoing the
+    /// origin in <c>WebHook-Allowed-Origin</c>, with no rate limit. It is not an invocation: nothing runs.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <returns><see langword="true"/> when the request was a validation request and has been answered.</returns>
+    public static bool TryAnswerWebhookValidation(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!HttpMethods.IsOptions(context.Request.Method) || context.Request.Headers[WebhookRequestOrigin] is not [{ Length: > 0 } origin])
+        {
+            return false;
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.Headers[WebhookAllowedOrigin] = origin;
+        response.Headers[WebhookAllowedRate] = "*";
+        response.Headers.Allow = "POST, OPTIONS";
+        return true;
     }
 
     /// <summary>
