@@ -63,14 +63,14 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
     {
         var bytes = envelope.Data;
         var contentType = envelope.DataContentType;
-        if (envelope.BoundData is { } bound)
+        if (envelope.BoundData is TData value)
         {
-            if (bound is TData value)
-            {
-                return value;
-            }
+            return value;
+        }
 
-            // Any other data type receives the portable value as JSON.
+        if (envelope.BoundData is { } bound && bytes.IsEmpty)
+        {
+            // No encoded data beside the portable value (an S3 record, a schedule): other data types receive it as JSON.
             var info = PortableFunctionsJsonContext.Default.GetTypeInfo(bound.GetType())
                 ?? throw new InvalidOperationException($"The event's bound data is a {bound.GetType()}, which is not a portable data type.");
             bytes = JsonSerializer.SerializeToUtf8Bytes(bound, info);

@@ -44,7 +44,8 @@ public sealed class FunctionEventEnvelope
     /// <summary>
     /// Gets data the adapter already decoded into one of the core's portable types (<see cref="StorageObjectChange"/>,
     /// <see cref="ScheduleTick"/>), or <see langword="null"/>. A function whose data type it is receives it as it is, with
-    /// no JSON round trip; any other data type receives it as JSON.
+    /// no JSON round trip; any other data type binds <see cref="Data"/> as usual (an Azure blob's content, say), or,
+    /// when there is no encoded data, receives the portable value as JSON.
     /// </summary>
     public object? BoundData { get; init; }
 

@@ -52,14 +52,21 @@ internal static class HttpInvocations
     /// <summary>The built-in model: the function gets <see cref="Microsoft.Azure.Functions.Worker.Http.HttpRequestData"/> and answers with <c>HttpResponseData</c>.</summary>
     public static async Task<Answer> HttpRequestDataAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, string body, params (string Name, string Value)[] headers)
     {
-        var all = new List<KeyValuePair<string, string>>();
+        // The host forwards the request's own headers, Host and Content-Length included.
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var all = new List<KeyValuePair<string, string>> { new("Host", "greeter.azurewebsites.net") };
+        if (bytes.Length > 0)
+        {
+            all.Add(new("Content-Length", bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         if (contentType is not null)
         {
             all.Add(new("Content-Type", contentType));
         }
 
         all.AddRange(headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)));
-        var request = new TestHttpRequestData(context, method, new Uri("https://greeter.azurewebsites.net" + path), Encoding.UTF8.GetBytes(body), all);
+        var request = new TestHttpRequestData(context, method, new Uri("https://greeter.azurewebsites.net" + path), bytes, all);
 
         var response = (TestHttpResponseData)await AzureFunctionsEntryPoint.HttpAsync(functionName, request, context);
 

@@ -22,12 +22,16 @@ internal static class HttpRequestDataAdapter
         var url = data.Url;
         request.Method = data.Method;
         request.Scheme = url.Scheme;
-        request.Host = HostString.FromUriComponent(url);
         request.Path = PathString.FromUriComponent(url);
         request.QueryString = QueryString.FromUriComponent(url);
         foreach (var (name, values) in data.Headers)
         {
             request.Headers.Append(name, values.ToArray());
+        }
+
+        if (!request.Headers.ContainsKey(HeaderNames.Host))
+        {
+            request.Host = HostString.FromUriComponent(url);
         }
 
         if (!request.Headers.ContainsKey(HeaderNames.Cookie) && data.Cookies.Count > 0)
