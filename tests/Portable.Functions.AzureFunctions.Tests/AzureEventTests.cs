@@ -100,6 +100,19 @@ public sealed class AzureEventTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Event_BuiltByAHandWrittenTrigger_RunsAsAnyOther()
+    {
+        var envelope = new FunctionEventEnvelope { Id = "sb-1", Source = "/servicebus/orders", Type = "com.example.order", Data = "boom"u8.ToArray(), DataContentType = "text/plain" };
+        var context = _worker.NewContext("text");
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => AzureFunctionsEntryPoint.EventAsync("text", envelope, context));
+
+        var (received, functionContext) = Assert.Single(Received.Events);
+        Assert.Equal(("sb-1", context.InvocationId), (received.Id, functionContext.InvocationId));
+        Assert.Equal("secret internal detail", exception.Message);
+    }
+
+    [Fact]
     public async Task Blob_BecomesAStorageObjectChange()
     {
         var context = _worker.NewContext("storage", BlobMetadata());

@@ -160,6 +160,22 @@ public sealed class FunctionsHttpHostTests
         await host.DisposeAsync();
     }
 
+    [Fact]
+    public async Task EventFunction_CloudEventsWebhookValidation_IsAllowed_AndAnOptionsWithoutItIs405()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddSingleton<EventLog>().AddPortableFunctions(f => f.AddEventFunction<Recorder, System.Text.Json.JsonElement>("events").UseJsonContext(HttpTestJsonContext.Default)));
+        using var validation = new HttpRequestMessage(HttpMethod.Options, "/events");
+        validation.Headers.Add("WebHook-Request-Origin", "eventgrid.azure.net");
+
+        using var allowed = await host.Client.SendAsync(validation, TestContext.Current.CancellationToken);
+        using var plain = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/events"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("eventgrid.azure.net", allowed.Headers.GetValues("WebHook-Allowed-Origin").Single());
+        Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, plain.StatusCode);
+        Assert.Empty(host.App.Services.GetRequiredService<EventLog>().Events);
+    }
+
     [Theory]
     [InlineData("--PortableFunctions:Http:MaxRequestBodySize=0", "MaxRequestBodySize")]
     [InlineData("--PortableFunctions:Http:HealthPath=health", "HealthPath")]

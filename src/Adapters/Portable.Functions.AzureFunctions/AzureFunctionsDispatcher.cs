@@ -58,6 +58,9 @@ internal sealed class AzureFunctionsDispatcher
     public Task TimerAsync(string functionName, TimerInfo timer, WorkerContext context) =>
         InvokeEventAsync(functionName, AzureEvents.Timer(functionName, timer, _time.GetUtcNow(), context), FunctionTrigger.Timer, context);
 
+    public Task EventAsync(string functionName, FunctionEventEnvelope envelope, FunctionTrigger trigger, WorkerContext context) =>
+        InvokeEventAsync(functionName, envelope, trigger, context);
+
     private async Task InvokeEventAsync(string functionName, FunctionEventEnvelope envelope, FunctionTrigger trigger, WorkerContext context)
     {
         var function = FunctionOf(functionName);

@@ -76,6 +76,23 @@ public static class AzureFunctionsEntryPoint
         return DispatcherOf(context).TimerAsync(functionName, timer, context);
     }
 
+    /// <summary>
+    /// Handles an event you built yourself with an event function: the escape hatch for a trigger the package does not
+    /// generate (a Service Bus or Event Hubs trigger in your own <c>[Function]</c> method, say). The invocation is the
+    /// worker's — its id, cancellation, trace context and scope — like every other.
+    /// </summary>
+    /// <param name="functionName">The registered function's name.</param>
+    /// <param name="envelope">The event, with its undecoded data.</param>
+    /// <param name="context">The worker's invocation context.</param>
+    /// <param name="trigger">What triggered it, for tracing.</param>
+    /// <returns>A task that completes when the event is handled.</returns>
+    /// <exception cref="FunctionFailedException">The event was not handled: the platform retries it.</exception>
+    public static Task EventAsync(string functionName, FunctionEventEnvelope envelope, WorkerContext context, FunctionTrigger trigger = FunctionTrigger.PubSub)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return DispatcherOf(context).EventAsync(functionName, envelope, trigger, context);
+    }
+
     private static AzureFunctionsDispatcher DispatcherOf(WorkerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
