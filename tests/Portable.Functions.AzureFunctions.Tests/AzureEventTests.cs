@@ -154,6 +154,17 @@ public sealed class AzureEventTests : IAsyncDisposable
         Assert.Equal("timer", functionContext.Activity?.GetTagItem("faas.trigger") ?? "timer");
     }
 
+    [Fact]
+    public async Task Start_InvalidOptions_StopTheWorkerNamingTheSetting()
+    {
+        await using var worker = new TestWorker(s => s.AddAzureTestFunctions(), new Dictionary<string, string?> { ["PortableFunctions:DeadlineGracePeriod"] = "-00:00:01" });
+        var startup = worker.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single();
+
+        var exception = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => startup.StartAsync(CancellationToken.None));
+
+        Assert.Contains("DeadlineGracePeriod", exception.Message, StringComparison.Ordinal);
+    }
+
     public ValueTask DisposeAsync() => _worker.DisposeAsync();
 
     private static Dictionary<string, object?> BlobMetadata() => new()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portable.Functions.AzureFunctions;
 
@@ -23,6 +24,7 @@ public static class AzureFunctionsServiceCollectionExtensions
         services.AddOptions<AzureFunctionsOptions>().BindConfiguration(AzureFunctionsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureFunctionsOptions>, AzureFunctionsOptionsValidation>());
         services.TryAddSingleton<AzureFunctionsDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AzureFunctionsStartup>());
         if (configure is not null)
         {
             services.Configure(configure);
@@ -30,4 +32,19 @@ public static class AzureFunctionsServiceCollectionExtensions
 
         return services;
     }
+}
+
+/// <summary>
+/// Builds the functions when the worker starts, so that a function whose types no serializer context knows, or
+/// options that are not valid, stop the worker with a clear message instead of failing its first invocation.
+/// </summary>
+internal sealed class AzureFunctionsStartup(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        services.GetRequiredService<AzureFunctionsDispatcher>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
