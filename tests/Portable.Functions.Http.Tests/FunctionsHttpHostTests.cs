@@ -161,6 +161,32 @@ public sealed class FunctionsHttpHostTests
     }
 
     [Fact]
+    public async Task HttpFunction_HeaderValueWithNewline_Is500Problem_AndTheHostKeepsServing()
+    {
+        await using var host = await RunningHost.StartAsync(s => s.AddPortableFunctions(f => f.AddHttpFunction<HeaderInjection>("inject")));
+
+        using var injected = await host.Client.GetAsync("/inject?value=a%0d%0aSet-Cookie:%20evil=1", TestContext.Current.CancellationToken);
+        using var next = await host.Client.GetAsync("/inject?value=fine", TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, injected.StatusCode);
+        Assert.Equal("application/problem+json", injected.Content.Headers.ContentType?.MediaType);
+        Assert.False(injected.Headers.Contains("Set-Cookie"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal("fine", next.Headers.GetValues("X-Value").Single());
+    }
+
+    /// <summary>Echoes a query value into a response header, as careless code does.</summary>
+    public sealed class HeaderInjection : IHttpFunction
+    {
+        public Task<FunctionHttpResponse> HandleAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+        {
+            var response = FunctionHttpResponse.Text("ok");
+            response.Headers["X-Value"] = request.Query["value"].ToString();
+            return Task.FromResult(response);
+        }
+    }
+
+    [Fact]
     public async Task EventFunction_CloudEventsWebhookValidation_IsAllowed_AndAnOptionsWithoutItIs405()
     {
         await using var host = await RunningHost.StartAsync(s => s.AddSingleton<EventLog>().AddPortableFunctions(f => f.AddEventFunction<Recorder, System.Text.Json.JsonElement>("events").UseJsonContext(HttpTestJsonContext.Default)));

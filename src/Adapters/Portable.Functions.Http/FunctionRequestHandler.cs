@@ -76,9 +76,21 @@ public class FunctionRequestHandler
             result = Function.Fail(exception, CreateInvocation(context, null, null));
         }
 
-        if (!context.RequestAborted.IsCancellationRequested)
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
         {
             await WriteAsync(context, result).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // The response could not be written as the function made it (a header value the server refuses, such as
+            // one with CR or LF): the caller gets the host's 500 problem instead, logged with the reason.
+            context.Response.Clear();
+            await FunctionHttpResponseWriter.WriteAsync(context, Function.Fail(exception, CreateInvocation(context, null, null)).Response).ConfigureAwait(false);
         }
     }
 
