@@ -52,6 +52,14 @@ public sealed class LambdaRuntimeTests
             first.Body);
         Assert.DoesNotContain("hunter2", first.Body, StringComparison.Ordinal);
         Assert.Equal("error", second.Kind);
+
+        // X-Ray gets the cause — the operator's telemetry, never the caller's answer: the type, the message, the frames.
+        using var cause = JsonDocument.Parse(first.XRayCause!);
+        var exception = cause.RootElement.GetProperty("exceptions")[0];
+        Assert.Equal("InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Contains(exception.GetProperty("stack").EnumerateArray(), frame => frame.GetProperty("label").GetString()!.Contains("Boom.HandleAsync", StringComparison.Ordinal));
+        Assert.True(cause.RootElement.TryGetProperty("working_directory", out _));
+        Assert.DoesNotContain('\n', first.XRayCause!);
     }
 
     [Fact]

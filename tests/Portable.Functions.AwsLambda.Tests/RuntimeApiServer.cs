@@ -15,7 +15,7 @@ namespace Portable.Functions.AwsLambda.Tests;
 public sealed record QueuedInvocation(string? RequestId, byte[] Event, IReadOnlyDictionary<string, string> Headers, int Status = 200);
 
 /// <summary>What the runtime posted for an invocation (or for init).</summary>
-public sealed record PostedResult(string Kind, string Body, string? ErrorType, string? ContentType)
+public sealed record PostedResult(string Kind, string Body, string? ErrorType, string? ContentType, string? XRayCause = null)
 {
     public bool IsError => Kind != "response";
 }
@@ -175,7 +175,8 @@ public sealed class RuntimeApiServer : IAsyncDisposable
             }
 
             var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
-            if (!result.TrySetResult(new PostedResult("error", System.Text.Encoding.UTF8.GetString(body), errorType, context.Request.ContentType)))
+            var cause = context.Request.Headers["Lambda-Runtime-Function-XRay-Error-Cause"] is [{ } value] ? value : null;
+            if (!result.TrySetResult(new PostedResult("error", System.Text.Encoding.UTF8.GetString(body), errorType, context.Request.ContentType, cause)))
             {
                 context.Response.StatusCode = 403;
                 await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid state transition", "InvalidStateTransition"), RuntimeApiJsonContext.Default.ErrorResponse);

@@ -5,11 +5,12 @@ namespace Portable.Functions.AwsLambda;
 /// <summary>What to tell the Runtime API about one invocation: a response body, or an error.</summary>
 internal readonly struct LambdaOutcome
 {
-    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody)
+    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody, string? xrayCause = null)
     {
         Response = response;
         ErrorType = errorType;
         ErrorBody = errorBody;
+        XRayCause = xrayCause;
     }
 
     public ReadOnlyMemory<byte> Response { get; }
@@ -20,6 +21,9 @@ internal readonly struct LambdaOutcome
     public ReadOnlyMemory<byte> ErrorBody { get; }
 
     public bool IsError => ErrorType is not null;
+
+    /// <summary>Gets the X-Ray error cause of an exception (<c>Lambda-Runtime-Function-XRay-Error-Cause</c>), or <see langword="null"/>.</summary>
+    public string? XRayCause { get; }
 
     public static LambdaOutcome Success(ReadOnlyMemory<byte> response) => new(response, null, default);
 
@@ -40,13 +44,17 @@ internal readonly struct LambdaOutcome
         return new LambdaOutcome(default, errorType, bytes);
     }
 
-    /// <summary>The error AWS's runtimes report for an exception: its short type name, and (only when allowed) its message and stack.</summary>
+    /// <summary>
+    /// The error AWS's runtimes report for an exception: its short type name, (only when allowed) its message and stack,
+    /// and always the X-Ray error cause, which goes to the operator's traces and never to a caller.
+    /// </summary>
     public static LambdaOutcome FromException(Exception exception, string safeMessage, bool includeDetails)
     {
         var type = exception.GetType().Name;
+        var cause = XRayErrorCause.Create(exception, Environment.CurrentDirectory);
         if (!includeDetails)
         {
-            return Error(type, safeMessage);
+            return Error(type, safeMessage).WithXRayCause(cause);
         }
 
         var frames = new List<string>();
@@ -59,6 +67,8 @@ internal readonly struct LambdaOutcome
             }
         }
 
-        return Error(type, exception.Message, [.. frames]);
+        return Error(type, exception.Message, [.. frames]).WithXRayCause(cause);
     }
+
+    private LambdaOutcome WithXRayCause(string? cause) => new(Response, ErrorType, ErrorBody, cause);
 }

@@ -105,7 +105,7 @@ internal sealed partial class LambdaRuntime
                 $"Response payload size ({size} bytes) exceeded maximum allowed payload size ({MaxResponseSize} bytes).");
         }
 
-        var reported = await _client.PostErrorAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, cancellationToken).ConfigureAwait(false);
+        var reported = await _client.PostErrorAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, outcome.XRayCause, cancellationToken).ConfigureAwait(false);
         if (reported != PostOutcome.Accepted)
         {
             LogRefused(_logger, "error", requestId);

@@ -145,8 +145,8 @@ internal sealed class RuntimeApiClient : IDisposable
     }
 
     /// <summary>Reports that the invocation failed.</summary>
-    public Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(new Uri(_invocationBase + Uri.EscapeDataString(requestId) + "/error"), ErrorContent(body), errorType, cancellationToken);
+    public Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, string? xrayCause, CancellationToken cancellationToken) =>
+        PostAsync(new Uri(_invocationBase + Uri.EscapeDataString(requestId) + "/error"), ErrorContent(body), errorType, cancellationToken, xrayCause);
 
     /// <summary>Reports that the runtime could not start.</summary>
     public Task<PostOutcome> PostInitErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
@@ -161,12 +161,17 @@ internal sealed class RuntimeApiClient : IDisposable
         return content;
     }
 
-    private async Task<PostOutcome> PostAsync(Uri uri, HttpContent content, string? errorType, CancellationToken cancellationToken)
+    private async Task<PostOutcome> PostAsync(Uri uri, HttpContent content, string? errorType, CancellationToken cancellationToken, string? xrayCause = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         if (errorType is not null)
         {
             request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
+        }
+
+        if (xrayCause is not null)
+        {
+            request.Headers.TryAddWithoutValidation(XRayErrorCause.Header, xrayCause);
         }
 
         HttpResponseMessage response;
