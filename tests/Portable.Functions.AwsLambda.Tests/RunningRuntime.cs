@@ -57,6 +57,9 @@ public sealed class RunningRuntime : IAsyncDisposable
         return runtime;
     }
 
+    /// <summary>Stops the runtime as SIGTERM does: no more invocations; the one in flight is answered.</summary>
+    public void Stop() => _stop.Cancel();
+
     public async Task<int> WaitForExitAsync() => await Exit.WaitAsync(TimeSpan.FromSeconds(60));
 
     public async ValueTask DisposeAsync()

@@ -46,6 +46,15 @@ public sealed class RuntimeApiServer : IAsyncDisposable
 
     public Task<PostedResult> InitError => _initError.Task;
 
+    /// <summary>Completes with what the runtime posted to <c>/runtime/restore/error</c>.</summary>
+    public Task<PostedResult> RestoreError => _restoreError.Task;
+
+    /// <summary>Completes when the runtime asks for <c>/runtime/restore/next</c>: it is ready to be snapshotted.</summary>
+    public Task SnapshotRequested => _snapshotRequested.Task;
+
+    /// <summary>Simulates the restore from the snapshot: <c>/runtime/restore/next</c> answers.</summary>
+    public void Restore() => _restored.TrySetResult();
+
     public List<string> UserAgents { get; } = [];
 
     public static async Task<RuntimeApiServer> StartAsync()
@@ -95,8 +104,28 @@ public sealed class RuntimeApiServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
+    private readonly TaskCompletionSource<PostedResult> _restoreError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _snapshotRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _restored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private void Map(WebApplication app)
     {
+        app.MapGet("/2018-06-01/runtime/restore/next", async context =>
+        {
+            _snapshotRequested.TrySetResult();
+            await _restored.Task.WaitAsync(context.RequestAborted);
+            context.Response.StatusCode = 200;
+        });
+
+        app.MapPost("/2018-06-01/runtime/restore/error", async context =>
+        {
+            var body = await ReadBodyAsync(context);
+            var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+            _restoreError.TrySetResult(new PostedResult("restore-error", System.Text.Encoding.UTF8.GetString(body), errorType, context.Request.ContentType));
+            context.Response.StatusCode = 202;
+            await context.Response.WriteAsJsonAsync(new StatusResponse("OK"), RuntimeApiJsonContext.Default.StatusResponse);
+        });
+
         app.MapGet("/2018-06-01/runtime/invocation/next", async context =>
         {
             Interlocked.Increment(ref _nextCalls);

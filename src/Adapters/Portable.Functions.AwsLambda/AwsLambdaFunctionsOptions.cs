@@ -28,6 +28,14 @@ public sealed class AwsLambdaFunctionsOptions
     /// <value>The default value is 1: records are handled in order. It must be from 1 to 1024.</value>
     public int BatchConcurrency { get; set; } = 1;
 
+    /// <summary>
+    /// Gets or sets how long the <see cref="ILambdaLifecycleHandler.ShutdownAsync"/> handlers may take after
+    /// <c>SIGTERM</c>, before logs are flushed and the process exits: Lambda kills the runtime when its shutdown phase
+    /// (500 ms for a function without external extensions) is over.
+    /// </summary>
+    /// <value>The default value is 300 milliseconds. It must not be negative.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>Declares the event source of a function.</summary>
     /// <param name="functionName">The registered function name.</param>
     /// <param name="source">The source.</param>
@@ -46,8 +54,19 @@ public sealed class AwsLambdaFunctionsOptions
 /// <summary>Validates <see cref="AwsLambdaFunctionsOptions"/>.</summary>
 internal sealed class AwsLambdaFunctionsOptionsValidation : IValidateOptions<AwsLambdaFunctionsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AwsLambdaFunctionsOptions options) =>
-        options.BatchConcurrency is < 1 or > 1024
-            ? ValidateOptionsResult.Fail($"{AwsLambdaFunctionsOptions.SectionName}:BatchConcurrency must be from 1 to 1024; it is {options.BatchConcurrency}.")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, AwsLambdaFunctionsOptions options)
+    {
+        List<string>? failures = null;
+        if (options.BatchConcurrency is < 1 or > 1024)
+        {
+            (failures ??= []).Add($"{AwsLambdaFunctionsOptions.SectionName}:BatchConcurrency must be from 1 to 1024; it is {options.BatchConcurrency}.");
+        }
+
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            (failures ??= []).Add($"{AwsLambdaFunctionsOptions.SectionName}:ShutdownTimeout must not be negative; it is {options.ShutdownTimeout}.");
+        }
+
+        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -90,6 +91,9 @@ public static partial class LambdaFunctionsHost
         {
             LambdaRuntime[] loops;
             ILogger logger;
+            ILambdaLifecycleHandler[] handlers;
+            AwsLambdaFunctionsOptions lambdaOptions;
+            FunctionsOptions functionsOptions;
             try
             {
                 var services = new ServiceCollection();
@@ -103,8 +107,10 @@ public static partial class LambdaFunctionsHost
                 var function = provider.GetRequiredService<FunctionCatalog>().Select(configuration[FunctionVariable] is { Length: > 0 } named ? named : environment.Handler);
                 var loggerFactory = provider.GetRequiredService<ILoggerFactory>();
                 logger = loggerFactory.CreateLogger("Portable.Functions.AwsLambda");
-                var functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
-                var dispatcher = new LambdaFunctionDispatcher(function, provider.GetRequiredService<IOptions<AwsLambdaFunctionsOptions>>().Value, functionsOptions);
+                functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
+                lambdaOptions = provider.GetRequiredService<IOptions<AwsLambdaFunctionsOptions>>().Value;
+                handlers = [.. provider.GetServices<ILambdaLifecycleHandler>()];
+                var dispatcher = new LambdaFunctionDispatcher(function, lambdaOptions, functionsOptions);
                 var concurrency = MaxConcurrency(configuration["AWS_LAMBDA_MAX_CONCURRENCY"]);
                 loops = new LambdaRuntime[concurrency];
                 for (var i = 0; i < loops.Length; i++)
@@ -122,7 +128,21 @@ public static partial class LambdaFunctionsHost
                 return InitFailedExitCode;
             }
 
-            return await RunLoopsAsync(loops, logger, cancellationToken).ConfigureAwait(false);
+            if (string.Equals(environment.InitializationType, "snap-start", StringComparison.OrdinalIgnoreCase))
+            {
+                var restored = await SnapStartAsync(client, handlers, logger, functionsOptions.IncludeExceptionDetails, cancellationToken).ConfigureAwait(false);
+                if (restored is { } exitCode)
+                {
+                    return exitCode;
+                }
+            }
+
+            // SIGTERM (sent when an extension is registered) stops taking invocations; the one in flight finishes.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = RegisterSigterm(stopping, logger);
+            var result = await RunLoopsAsync(loops, logger, stopping.Token).ConfigureAwait(false);
+            await ShutdownAsync(handlers, lambdaOptions.ShutdownTimeout, logger).ConfigureAwait(false);
+            return result;
         }
         finally
         {
@@ -165,6 +185,103 @@ public static partial class LambdaFunctionsHost
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
         return failed == 0 ? 0 : RuntimeApiFailedExitCode;
+    }
+
+    private static PosixSignalRegistration? RegisterSigterm(CancellationTokenSource stopping, ILogger logger)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true; // the runtime exits by itself, once the invocation in flight is answered
+                LogSigterm(logger);
+                stopping.Cancel();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// SnapStart: the before-snapshot handlers, <c>/runtime/restore/next</c> (which returns once this environment has
+    /// been restored), then the after-restore handlers. Returns an exit code when the runtime cannot go on.
+    /// </summary>
+    private static async Task<int?> SnapStartAsync(RuntimeApiClient client, ILambdaLifecycleHandler[] handlers, ILogger logger, bool includeDetails, CancellationToken cancellationToken)
+    {
+        var phase = "BeforeSnapshot";
+        try
+        {
+            foreach (var handler in handlers)
+            {
+                await handler.BeforeSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            phase = "Restore";
+            await client.RestoreNextAsync(cancellationToken).ConfigureAwait(false);
+            LogRestored(logger);
+            phase = "AfterRestore";
+            foreach (var handler in handlers)
+            {
+                await handler.AfterRestoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (RuntimeApiException exception) when (phase == "Restore")
+        {
+            LogRuntimeApiFailed(logger, exception, exception.Message);
+            return RuntimeApiFailedExitCode;
+        }
+        catch (Exception exception)
+        {
+            LogLifecycleFailed(logger, exception, phase);
+            var errorType = $"Runtime.{phase}Error";
+            var outcome = LambdaOutcome.FromException(exception, $"A {phase} handler failed; see the function's logs.", includeDetails);
+            try
+            {
+                _ = phase == "AfterRestore"
+                    ? await client.PostRestoreErrorAsync(errorType, outcome.ErrorBody, cancellationToken).ConfigureAwait(false)
+                    : await client.PostInitErrorAsync(errorType, outcome.ErrorBody, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception reportFailure) when (reportFailure is RuntimeApiException or OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("The error could not be reported: " + reportFailure.Message).ConfigureAwait(false);
+            }
+
+            return InitFailedExitCode;
+        }
+    }
+
+    /// <summary>The shutdown handlers, within the grace period; a failing one is logged and the others still run.</summary>
+    private static async Task ShutdownAsync(ILambdaLifecycleHandler[] handlers, TimeSpan timeout, ILogger logger)
+    {
+        if (handlers.Length == 0)
+        {
+            return;
+        }
+
+        using var grace = new CancellationTokenSource(timeout);
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler.ShutdownAsync(grace.Token).WaitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                LogLifecycleFailed(logger, exception, "Shutdown");
+                if (grace.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     private static async Task ReportInitErrorAsync(RuntimeApiClient client, Exception exception, CancellationToken cancellationToken)
@@ -216,6 +333,15 @@ public static partial class LambdaFunctionsHost
 
     [LoggerMessage(100, LogLevel.Information, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]
     private static partial void LogStarted(ILogger logger, string functionName, int concurrency);
+
+    [LoggerMessage(102, LogLevel.Information, "SIGTERM: the runtime stops taking invocations and shuts down.")]
+    private static partial void LogSigterm(ILogger logger);
+
+    [LoggerMessage(103, LogLevel.Information, "The execution environment was restored from its SnapStart snapshot.")]
+    private static partial void LogRestored(ILogger logger);
+
+    [LoggerMessage(104, LogLevel.Error, "A {Phase} handler failed.")]
+    private static partial void LogLifecycleFailed(ILogger logger, Exception exception, string phase);
 
     [LoggerMessage(101, LogLevel.Critical, "The Runtime API reported a non-recoverable state; the runtime exits: {Reason}")]
     private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception, string reason);

@@ -47,7 +47,8 @@ internal sealed partial class LambdaRuntime
                 continue;
             }
 
-            await HandleAsync(next, next.RequestId, cancellationToken).ConfigureAwait(false);
+            // An invocation taken is answered, even when the runtime is told to stop meanwhile (SIGTERM).
+            await HandleAsync(next, next.RequestId, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

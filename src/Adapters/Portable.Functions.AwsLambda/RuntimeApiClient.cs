@@ -63,6 +63,8 @@ internal sealed class RuntimeApiClient : IDisposable
     private readonly Uri _next;
     private readonly string _invocationBase;
     private readonly Uri _initError;
+    private readonly Uri _restoreNext;
+    private readonly Uri _restoreError;
 
     public RuntimeApiClient(string runtimeApi)
     {
@@ -90,7 +92,41 @@ internal sealed class RuntimeApiClient : IDisposable
         _next = new Uri(root + "invocation/next");
         _invocationBase = root + "invocation/";
         _initError = new Uri(root + "init/error");
+        _restoreNext = new Uri(root + "restore/next");
+        _restoreError = new Uri(root + "restore/error");
     }
+
+    /// <summary>
+    /// SnapStart: tells the platform that the runtime is ready to be snapshotted, and returns once this execution
+    /// environment has been restored from the snapshot (<c>GET /runtime/restore/next</c>, no timeout).
+    /// </summary>
+    /// <exception cref="RuntimeApiException">The Runtime API answered with an error status, or cannot be reached.</exception>
+    public async Task RestoreNextAsync(CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _client.GetAsync(_restoreNext, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new RuntimeApiException(
+                    $"GET /runtime/restore/next answered {(int)response.StatusCode}{DescribeError(await ReadSmallBodyAsync(response).ConfigureAwait(false))}",
+                    response.StatusCode);
+            }
+        }
+    }
+
+    /// <summary>SnapStart: reports that the runtime could not resume after a restore.</summary>
+    public Task<PostOutcome> PostRestoreErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        PostAsync(_restoreError, ErrorContent(body), errorType, cancellationToken);
 
     /// <summary>Waits for the next invocation.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API answered with an error status, or cannot be reached.</exception>
