@@ -5,7 +5,10 @@ using Microsoft.Extensions.Primitives;
 
 namespace Portable.Functions;
 
-/// <summary>A provider-neutral HTTP response with a buffered body.</summary>
+/// <summary>
+/// A provider-neutral HTTP response: a buffered <see cref="Body"/>, or a body the function writes progressively
+/// (<see cref="Stream(Func{System.IO.Stream, CancellationToken, Task}, string, int)"/>).
+/// </summary>
 public sealed class FunctionHttpResponse
 {
     private Dictionary<string, StringValues>? _headers;
@@ -27,6 +30,13 @@ public sealed class FunctionHttpResponse
 
     /// <summary>Gets the <c>Set-Cookie</c> header values.</summary>
     public IList<string> Cookies => _cookies ??= [];
+
+    /// <summary>
+    /// Gets the writer of a streamed body, or <see langword="null"/> for a buffered one. Hosts that can stream (the HTTP
+    /// and Functions Framework hosts, the Azure ASP.NET Core integration, Lambda Function URLs) send the status and
+    /// headers first, then each write as it comes; the others receive the body buffered.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? BodyWriter { get; internal set; }
 
     /// <summary>Gets whether any header was added, without allocating the collection.</summary>
     public bool HasHeaders => _headers is { Count: > 0 };
@@ -69,6 +79,57 @@ public sealed class FunctionHttpResponse
     /// <returns>The response.</returns>
     public static FunctionHttpResponse Bytes(ReadOnlyMemory<byte> body, string contentType = "application/octet-stream", int statusCode = 200) =>
         new() { StatusCode = statusCode, ContentType = contentType, Body = body };
+
+    /// <summary>
+    /// Creates a response whose body the function writes progressively: <paramref name="writeBody"/> runs after the
+    /// function returned, within the invocation (its scope, its deadline token — the one passed to the writer — and its
+    /// error handling), with the transport's stream. A failure before anything was sent is an ordinary 500; after, the
+    /// host ends the stream as its platform reports a broken response.
+    /// </summary>
+    /// <param name="writeBody">Writes the body; flush to send what was written so far.</param>
+    /// <param name="contentType">The media type.</param>
+    /// <param name="statusCode">The status code.</param>
+    /// <returns>The response.</returns>
+    public static FunctionHttpResponse Stream(Func<Stream, CancellationToken, Task> writeBody, string contentType = "application/octet-stream", int statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(writeBody);
+        return new FunctionHttpResponse { StatusCode = statusCode, ContentType = contentType, BodyWriter = writeBody };
+    }
+
+    /// <summary>Creates a response whose body is sent chunk by chunk as <paramref name="chunks"/> yields them, each flushed.</summary>
+    /// <param name="chunks">The body's chunks.</param>
+    /// <param name="contentType">The media type.</param>
+    /// <param name="statusCode">The status code.</param>
+    /// <returns>The response.</returns>
+    public static FunctionHttpResponse Stream(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string contentType = "application/octet-stream", int statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        return Stream(
+            async (stream, cancellationToken) =>
+            {
+                await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    await stream.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            },
+            contentType,
+            statusCode);
+    }
+
+    /// <summary>Turns a streamed body into a buffered one, for a host that cannot stream.</summary>
+    internal async Task BufferAsync(CancellationToken cancellationToken)
+    {
+        if (BodyWriter is not { } writer)
+        {
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await writer(buffer, cancellationToken).ConfigureAwait(false);
+        Body = buffer.ToArray();
+        BodyWriter = null;
+    }
 
     /// <summary>Creates a response without a body.</summary>
     /// <param name="statusCode">The status code.</param>

@@ -54,6 +54,15 @@ public sealed class FunctionInvocation
     /// </summary>
     public FunctionHttpRequest? HttpRequest { get; init; }
 
+    /// <summary>
+    /// Gets how the host sends a streamed response (<see cref="FunctionHttpResponse.BodyWriter"/>): it writes the status
+    /// and headers, then runs the body writer against its transport. The core calls it within the invocation — under its
+    /// deadline token, in its scope and trace — so a failure while streaming is classified like any other; it finds its
+    /// transport through the context's features. Without one, a streamed body is buffered and the response is sent as
+    /// usual.
+    /// </summary>
+    public Func<FunctionHttpResponse, FunctionContext, CancellationToken, Task>? ResponseStreamer { get; init; }
+
     /// <summary>Offers a provider-native object to the function through <see cref="FunctionContext.GetFeature{T}"/>.</summary>
     /// <typeparam name="T">The type the feature is found by.</typeparam>
     /// <param name="feature">The feature.</param>

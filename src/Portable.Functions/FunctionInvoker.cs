@@ -209,6 +209,19 @@ public abstract class FunctionInvoker
                 http.CopyTo(response);
             }
 
+            if (response?.BodyWriter is not null)
+            {
+                // Streamed within the invocation: its token, scope and trace, and a failure classified as any other.
+                if (invocation?.ResponseStreamer is { } streamer)
+                {
+                    await streamer(response, context, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await response.BufferAsync(token).ConfigureAwait(false);
+                }
+            }
+
             return new FunctionResult(FunctionStatus.Succeeded, context, null, null, null, response);
         }
         catch (Exception exception)

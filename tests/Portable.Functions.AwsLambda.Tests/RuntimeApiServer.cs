@@ -17,6 +17,19 @@ public sealed record QueuedInvocation(string? RequestId, byte[] Event, IReadOnly
 /// <summary>What the runtime posted for an invocation (or for init).</summary>
 public sealed record PostedResult(string Kind, string Body, string? ErrorType, string? ContentType, string? XRayCause = null)
 {
+    /// <summary>Gets the body's bytes as they arrived.</summary>
+    public byte[] Raw { get; init; } = [];
+
+    /// <summary>Gets the request's <c>Lambda-Runtime-Function-Response-Mode</c>.</summary>
+    public string? ResponseMode { get; init; }
+
+    /// <summary>Gets the request's <c>Transfer-Encoding</c>.</summary>
+    public string? TransferEncoding { get; init; }
+
+    /// <summary>Gets the request's trailers (a streamed response's error).</summary>
+    public IReadOnlyDictionary<string, string> Trailers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets a value indicating whether the runtime reported an error.</summary>
     public bool IsError => Kind != "response";
 }
 
@@ -182,7 +195,27 @@ public sealed class RuntimeApiServer : IAsyncDisposable
                 return;
             }
 
-            if (!result.TrySetResult(new PostedResult("response", System.Text.Encoding.UTF8.GetString(body), null, context.Request.ContentType)))
+            var mode = context.Request.Headers["Lambda-Runtime-Function-Response-Mode"].ToString();
+            var trailers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (context.Request.CheckTrailersAvailable())
+            {
+                foreach (var name in (string[])["Lambda-Runtime-Function-Error-Type", "Lambda-Runtime-Function-Error-Body"])
+                {
+                    if (context.Request.GetTrailer(name) is [{ } value])
+                    {
+                        trailers[name] = value;
+                    }
+                }
+            }
+
+            var posted = new PostedResult(mode == "streaming" ? "stream" : "response", System.Text.Encoding.UTF8.GetString(body), null, context.Request.ContentType)
+            {
+                Raw = body,
+                ResponseMode = mode.Length == 0 ? null : mode,
+                TransferEncoding = context.Request.Headers.TransferEncoding.ToString() is { Length: > 0 } encoding ? encoding : null,
+                Trailers = trailers,
+            };
+            if (!result.TrySetResult(posted))
             {
                 context.Response.StatusCode = 403;
                 await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid state transition", "InvalidStateTransition"), RuntimeApiJsonContext.Default.ErrorResponse);

@@ -109,3 +109,39 @@ public static class HttpTestServices
             .UseJsonContext(HttpTestJsonContext.Default));
     }
 }
+
+/// <summary>Streams "first", waits for the test's gate, then streams "second"; "fail-early" and "fail-late" fail before and after the first write.</summary>
+public sealed class Streamer(StreamGate gate) : IHttpFunction
+{
+    public Task<FunctionHttpResponse> HandleAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var mode = request.Query.TryGetValue("mode", out var value) ? value.ToString() : "ok";
+        var response = FunctionHttpResponse.Stream(
+            async (stream, token) =>
+            {
+                if (mode == "fail-early")
+                {
+                    throw new InvalidOperationException("secret: failed before writing");
+                }
+
+                await stream.WriteAsync("first\n"u8.ToArray(), token);
+                await stream.FlushAsync(token);
+                await gate.Open.Task.WaitAsync(token);
+                if (mode == "fail-late")
+                {
+                    throw new InvalidOperationException("secret: failed after writing");
+                }
+
+                await stream.WriteAsync("second\n"u8.ToArray(), token);
+            },
+            "text/plain; charset=utf-8",
+            201);
+        response.Headers["X-Streamed"] = "yes";
+        return Task.FromResult(response);
+    }
+}
+
+public sealed class StreamGate
+{
+    public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -36,6 +36,18 @@ public sealed class AwsLambdaFunctionsOptions
     /// <value>The default value is 300 milliseconds. It must not be negative.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// Gets or sets the invoke mode of the function's URL. In <see cref="LambdaInvokeMode.ResponseStream"/> mode every
+    /// answer to a Function URL request is streamed to the Runtime API — the HTTP integration prelude, then the body —
+    /// so a <see cref="FunctionHttpResponse.Stream(Func{Stream, CancellationToken, Task}, string, int)"/> response
+    /// reaches the caller as it is written; every other event source is answered buffered either way.
+    /// </summary>
+    /// <value>
+    /// The default value is <see cref="LambdaInvokeMode.Buffered"/>, Lambda's own default. It must match the URL's
+    /// <c>InvokeMode</c>: a URL in one mode cannot read the other's answers.
+    /// </value>
+    public LambdaInvokeMode InvokeMode { get; set; } = LambdaInvokeMode.Buffered;
+
     /// <summary>Declares the event source of a function.</summary>
     /// <param name="functionName">The registered function name.</param>
     /// <param name="source">The source.</param>
@@ -65,6 +77,11 @@ internal sealed class AwsLambdaFunctionsOptionsValidation : IValidateOptions<Aws
         if (options.ShutdownTimeout < TimeSpan.Zero)
         {
             (failures ??= []).Add($"{AwsLambdaFunctionsOptions.SectionName}:ShutdownTimeout must not be negative; it is {options.ShutdownTimeout}.");
+        }
+
+        if (!Enum.IsDefined(options.InvokeMode))
+        {
+            (failures ??= []).Add($"{AwsLambdaFunctionsOptions.SectionName}:InvokeMode must be Buffered or ResponseStream; it is {options.InvokeMode}.");
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>A request read from an HTTP event, or the 400 problem to answer when its body cannot be read.</summary>
-internal readonly record struct HttpEventRequest(FunctionHttpRequest? Request, FunctionProblem? Problem, bool MultiValue);
+internal readonly record struct HttpEventRequest(FunctionHttpRequest? Request, FunctionProblem? Problem, bool MultiValue, bool FunctionUrl = false);
 
 /// <summary>
 /// Translates API Gateway REST (payload 1.0), HTTP API / Function URL (payload 2.0) and ALB events into a
@@ -158,7 +158,43 @@ internal static class HttpEventMapper
             Cookies = cookies,
             Body = body,
         };
-        return new HttpEventRequest(request, null, false);
+        // A Function URL (its own *.lambda-url.* domain, unlike an HTTP API) can stream its response.
+        return new HttpEventRequest(request, null, false, api.RequestContext?.DomainName?.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase) == true);
+    }
+
+    /// <summary>
+    /// The HTTP integration prelude of a streamed Function URL response: <c>{"statusCode","headers","cookies"}</c> as
+    /// compact JSON, empty members left out; eight zero bytes separate it from the body.
+    /// </summary>
+    public static byte[] WriteStreamingPrelude(FunctionHttpResponse response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (response.ContentType is not null)
+        {
+            headers["content-type"] = response.ContentType;
+        }
+
+        if (response.HasHeaders)
+        {
+            foreach (var (name, values) in response.Headers)
+            {
+                if (!IsContentType(name) && !IsSetCookie(name))
+                {
+                    headers[name.ToLowerInvariant()] = values.ToString();
+                }
+            }
+        }
+
+        var prelude = new StreamingPrelude
+        {
+            StatusCode = response.StatusCode,
+            Headers = headers.Count > 0 ? headers : null,
+            Cookies = CollectCookies(response) is { Count: > 0 } cookies ? [.. cookies] : null,
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(prelude, LambdaJsonWriter.StreamingPrelude);
+        var bytes = new byte[json.Length + 8];
+        json.CopyTo(bytes, 0);
+        return bytes; // the last eight bytes are zero
     }
 
     /// <summary>Writes the API Gateway REST (payload 1.0) response: single values in <c>headers</c>, repeated ones (and <c>Set-Cookie</c>) in <c>multiValueHeaders</c>.</summary>

@@ -21,9 +21,13 @@ internal sealed class LambdaFunctionDispatcher
     private readonly int _batchConcurrency;
     private readonly bool _includeDetails;
     private readonly string _directPath;
+    private readonly RuntimeApiClient? _client;
+    private readonly bool _streamFunctionUrls;
 
-    public LambdaFunctionDispatcher(FunctionInvoker function, AwsLambdaFunctionsOptions options, FunctionsOptions functionsOptions)
+    public LambdaFunctionDispatcher(FunctionInvoker function, AwsLambdaFunctionsOptions options, FunctionsOptions functionsOptions, RuntimeApiClient? client = null)
     {
+        _client = client;
+        _streamFunctionUrls = options.InvokeMode == LambdaInvokeMode.ResponseStream;
         _function = function;
         _declaredSource = options.GetEventSource(function.Name);
         _batchConcurrency = Math.Max(1, options.BatchConcurrency);
@@ -124,10 +128,22 @@ internal sealed class LambdaFunctionDispatcher
             _ => HttpEventMapper.ReadAlb(next.Event),
         };
 
-        var invocation = CreateInvocation(next, feature, FunctionTrigger.Http, null);
+        // A Function URL whose invoke mode is RESPONSE_STREAM takes every answer as a stream (the prelude, then the
+        // body), and the function's FunctionHttpResponse.Stream writes reach the caller as they happen; every other
+        // source, and every Function URL in the default BUFFERED mode, gets the buffered response.
+        var streaming = _streamFunctionUrls && read.FunctionUrl && _function.Kind == FunctionKind.Http && _client is not null
+            ? new StreamedAnswer(_client, next.RequestId!)
+            : null;
+        var invocation = CreateInvocation(next, feature, FunctionTrigger.Http, null, streaming is null ? null : streaming.StreamAsync);
         var result = read.Problem is { } problem
             ? _function.Reject(problem, invocation)
             : await _function.InvokeHttpAsync(read.Request!, invocation, cancellationToken).ConfigureAwait(false);
+
+        if (streaming is not null)
+        {
+            await streaming.FinishAsync(result, result.Succeeded ? default : ErrorOf(result)).ConfigureAwait(false);
+            return LambdaOutcome.Answered;
+        }
 
         return LambdaOutcome.Success(source switch
         {
@@ -266,7 +282,8 @@ internal sealed class LambdaFunctionDispatcher
         _function.InvokeEventAsync(item.Envelope, CreateInvocation(next, feature, trigger, item.Envelope.TraceParent), cancellationToken);
 
     /// <summary>A record's own trace (an SQS message's <c>AWSTraceHeader</c>) wins over the invocation's X-Ray header.</summary>
-    private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger? trigger, string? ownTraceParent) =>
+    private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger? trigger, string? ownTraceParent,
+        Func<FunctionHttpResponse, FunctionContext, CancellationToken, Task>? streamer = null) =>
         new FunctionInvocation
         {
             InvocationId = next.RequestId,
@@ -274,5 +291,48 @@ internal sealed class LambdaFunctionDispatcher
             Trigger = trigger,
             Deadline = next.Deadline,
             TraceParent = ownTraceParent is null ? XRayTraceHeader.ToTraceParent(next.TraceId) : null,
+            ResponseStreamer = streamer,
         }.WithFeature(feature).WithFeature(feature.Environment);
+
+    /// <summary>One invocation's streamed answer: the prelude, the body as the function writes it, a clean end.</summary>
+    private sealed class StreamedAnswer(RuntimeApiClient client, string requestId)
+    {
+        private LambdaStreamingResponse? _response;
+
+        public async Task StreamAsync(FunctionHttpResponse response, FunctionContext context, CancellationToken cancellationToken)
+        {
+            _response = client.OpenStreamingResponse(requestId, HttpEventMapper.WriteStreamingPrelude(response));
+            await response.BodyWriter!(_response, cancellationToken).ConfigureAwait(false);
+            await _response.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Ends the answer: a stream that failed after its first write ends with the error trailers (its status line is
+        /// gone); one that never started — a buffered response, or a failure before the first write, now the problem
+        /// response — is sent whole, as a stream of one chunk.
+        /// </summary>
+        public async Task FinishAsync(FunctionResult result, LambdaOutcome error)
+        {
+            using (_response)
+            {
+                if (_response is { Started: true } started)
+                {
+                    if (!result.Succeeded && !started.Ended)
+                    {
+                        await started.FailAsync(error.ErrorType!, error.ErrorBody, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+            }
+
+            using var whole = client.OpenStreamingResponse(requestId, HttpEventMapper.WriteStreamingPrelude(result.Response));
+            if (!result.Response.Body.IsEmpty)
+            {
+                await whole.WriteAsync(result.Response.Body, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await whole.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 }

@@ -110,7 +110,7 @@ public static partial class LambdaFunctionsHost
                 functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
                 lambdaOptions = provider.GetRequiredService<IOptions<AwsLambdaFunctionsOptions>>().Value;
                 handlers = [.. provider.GetServices<ILambdaLifecycleHandler>()];
-                var dispatcher = new LambdaFunctionDispatcher(function, lambdaOptions, functionsOptions);
+                var dispatcher = new LambdaFunctionDispatcher(function, lambdaOptions, functionsOptions, client);
                 var concurrency = MaxConcurrency(configuration["AWS_LAMBDA_MAX_CONCURRENCY"]);
                 loops = new LambdaRuntime[concurrency];
                 for (var i = 0; i < loops.Length; i++)

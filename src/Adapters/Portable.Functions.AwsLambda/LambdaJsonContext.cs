@@ -22,6 +22,7 @@ namespace Portable.Functions.AwsLambda;
 [JsonSerializable(typeof(DynamoDbEvent))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(LambdaErrorBody))]
+[JsonSerializable(typeof(StreamingPrelude))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext
 {
 }
@@ -84,6 +85,8 @@ internal sealed class HttpApiRequestContext
 {
     public string? RequestId { get; set; }
 
+    public string? DomainName { get; set; }
+
     public HttpApiRequestHttp? Http { get; set; }
 }
 
@@ -92,6 +95,16 @@ internal sealed class HttpApiRequestHttp
     public string? Method { get; set; }
 
     public string? Path { get; set; }
+}
+
+/// <summary>The HTTP integration prelude of a streamed Function URL response: empty members are left out.</summary>
+internal sealed class StreamingPrelude
+{
+    public int StatusCode { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public string[]? Cookies { get; set; }
 }
 
 internal sealed class ProxyResponse
@@ -374,6 +387,7 @@ internal static class LambdaJsonWriter
     public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<AlbResponse> AlbResponse = Get<AlbResponse>();
     public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<BatchResponse> BatchResponse = Get<BatchResponse>();
     public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<LambdaErrorBody> LambdaErrorBody = Get<LambdaErrorBody>();
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<StreamingPrelude> StreamingPrelude = Get<StreamingPrelude>();
 
     private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Get<T>() =>
         (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));

@@ -5,12 +5,13 @@ namespace Portable.Functions.AwsLambda;
 /// <summary>What to tell the Runtime API about one invocation: a response body, or an error.</summary>
 internal readonly struct LambdaOutcome
 {
-    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody, string? xrayCause = null)
+    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody, string? xrayCause = null, bool answered = false)
     {
         Response = response;
         ErrorType = errorType;
         ErrorBody = errorBody;
         XRayCause = xrayCause;
+        IsAnswered = answered;
     }
 
     public ReadOnlyMemory<byte> Response { get; }
@@ -26,6 +27,12 @@ internal readonly struct LambdaOutcome
     public string? XRayCause { get; }
 
     public static LambdaOutcome Success(ReadOnlyMemory<byte> response) => new(response, null, default);
+
+    /// <summary>Gets an outcome already sent (a streamed response, ended cleanly or with its error trailers): nothing is left to post.</summary>
+    public static LambdaOutcome Answered { get; } = new(default, null, default, xrayCause: null, answered: true);
+
+    /// <summary>Gets whether the Runtime API already has the answer.</summary>
+    public bool IsAnswered { get; }
 
     /// <summary>The largest error report sent; AWS's runtimes cap theirs at 256 KB.</summary>
     public const int MaxErrorSize = 256 * 1024;

@@ -84,6 +84,11 @@ internal sealed partial class LambdaRuntime
             outcome = _dispatcher.Fail(next, feature, exception);
         }
 
+        if (outcome.IsAnswered)
+        {
+            return;
+        }
+
         if (!outcome.IsError)
         {
             var size = outcome.Response.Length;

@@ -64,6 +64,8 @@ internal sealed class RuntimeApiClient : IDisposable
     private readonly string _invocationBase;
     private readonly Uri _initError;
     private readonly Uri _restoreNext;
+    private readonly string _host;
+    private readonly int _port;
     private readonly Uri _restoreError;
 
     public RuntimeApiClient(string runtimeApi)
@@ -89,6 +91,9 @@ internal sealed class RuntimeApiClient : IDisposable
         };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("portable-functions-aws-lambda", typeof(RuntimeApiClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
         var root = "http://" + runtimeApi.Trim().TrimEnd('/') + "/2018-06-01/runtime/";
+        var authority = new Uri(root);
+        _host = authority.Host;
+        _port = authority.Port;
         _next = new Uri(root + "invocation/next");
         _invocationBase = root + "invocation/";
         _initError = new Uri(root + "init/error");
@@ -171,6 +176,12 @@ internal sealed class RuntimeApiClient : IDisposable
                 body);
         }
     }
+
+    /// <summary>Opens a streamed response for an invocation; nothing is sent before its first write.</summary>
+    /// <param name="requestId">The invocation's request id.</param>
+    /// <param name="prelude">The HTTP integration prelude (with its eight zero bytes), sent first.</param>
+    public LambdaStreamingResponse OpenStreamingResponse(string requestId, ReadOnlyMemory<byte> prelude) =>
+        new(_host, _port, new Uri(_invocationBase + Uri.EscapeDataString(requestId) + "/response").PathAndQuery, _client.DefaultRequestHeaders.UserAgent.ToString(), prelude);
 
     /// <summary>Sends the function's response.</summary>
     public Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)

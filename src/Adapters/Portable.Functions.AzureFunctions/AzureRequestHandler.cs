@@ -27,7 +27,7 @@ internal sealed class AzureRequestHandler(FunctionInvoker function, long maxRequ
     }
 
     /// <summary>The invocation the core runs for one of the worker's invocations.</summary>
-    public static FunctionInvocation CreateInvocation(WorkerContext context, FunctionTrigger? trigger, FunctionHttpRequest? request)
+    public static FunctionInvocation CreateInvocation(WorkerContext context, FunctionTrigger? trigger, FunctionHttpRequest? request, Func<FunctionHttpResponse, FunctionContext, CancellationToken, Task>? streamer = null)
     {
         var trace = context.TraceContext;
         return new FunctionInvocation
@@ -40,13 +40,18 @@ internal sealed class AzureRequestHandler(FunctionInvoker function, long maxRequ
             PlatformCancellationToken = context.CancellationToken,
             Services = context.InstanceServices,
             HttpRequest = request,
+            ResponseStreamer = streamer,
         }.WithFeature(context);
     }
 
     protected override FunctionInvocation CreateInvocation(HttpContext context, FunctionHttpRequest? request, FunctionEventEnvelope? received)
     {
         var worker = (WorkerContext)context.Items[WorkerContextKey]!;
-        var invocation = CreateInvocation(worker, trigger: null, request);
+        var classic = context.Items[RequestDataKey] as HttpRequestData;
+
+        // The ASP.NET Core integration streams to the real response; the built-in model answers with a buffered body.
+        Func<FunctionHttpResponse, FunctionContext, CancellationToken, Task>? streamer = classic is null ? StreamToHttpContext : null;
+        var invocation = CreateInvocation(worker, trigger: null, request, streamer);
         if (invocation.TraceParent is null && context.Request.Headers.TraceParent is [{ Length: > 0 } header])
         {
             // The worker had no trace context: the request's own header parents the invocation, as on every HTTP host.
@@ -59,9 +64,10 @@ internal sealed class AzureRequestHandler(FunctionInvoker function, long maxRequ
                 PlatformCancellationToken = invocation.PlatformCancellationToken,
                 Services = invocation.Services,
                 HttpRequest = request,
+                ResponseStreamer = streamer,
             }.WithFeature(worker);
         }
 
-        return context.Items[RequestDataKey] is HttpRequestData classic ? invocation.WithFeature(classic) : invocation.WithFeature(context);
+        return classic is not null ? invocation.WithFeature(classic) : invocation.WithFeature(context);
     }
 }

@@ -17,6 +17,43 @@ public static class FunctionHttpResponseWriter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(response);
+        if (response.BodyWriter is not null)
+        {
+            return StreamAsync(context, response, context.RequestAborted);
+        }
+
+        var target = WriteHead(context, response);
+        if (response.Body.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        target.ContentLength = response.Body.Length;
+        return target.Body.WriteAsync(response.Body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>
+    /// Sends a streamed response: the status and headers with the first write of its
+    /// <see cref="FunctionHttpResponse.BodyWriter"/> (or when it ends, if it writes nothing), then each write as it
+    /// comes (chunked, no <c>Content-Length</c>). A writer that fails before its first write leaves the response unsent.
+    /// </summary>
+    /// <param name="context">The HTTP context whose response is written; it must not have started.</param>
+    /// <param name="response">The response, with a body writer.</param>
+    /// <param name="cancellationToken">The invocation's token, handed to the body writer.</param>
+    /// <returns>A task that completes when the body is written.</returns>
+    /// <exception cref="ArgumentException">The response has no body writer.</exception>
+    public static async Task StreamAsync(HttpContext context, FunctionHttpResponse response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(response);
+        var writer = response.BodyWriter ?? throw new ArgumentException("The response has no body writer.", nameof(response));
+        var target = WriteHead(context, response);
+        await writer(target.Body, cancellationToken).ConfigureAwait(false);
+        await target.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static HttpResponse WriteHead(HttpContext context, FunctionHttpResponse response)
+    {
         var target = context.Response;
         target.StatusCode = response.StatusCode;
         if (response.HasHeaders)
@@ -43,13 +80,7 @@ public static class FunctionHttpResponseWriter
             target.ContentType = contentType;
         }
 
-        if (response.Body.IsEmpty)
-        {
-            return Task.CompletedTask;
-        }
-
-        target.ContentLength = response.Body.Length;
-        return target.Body.WriteAsync(response.Body, context.RequestAborted).AsTask();
+        return target;
     }
 
     /// <summary>Headers the server owns: the function may not set them.</summary>

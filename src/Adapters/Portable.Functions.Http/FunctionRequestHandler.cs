@@ -81,6 +81,23 @@ public class FunctionRequestHandler
             return;
         }
 
+        if (context.Response.HasStarted)
+        {
+            // The body was streamed within the invocation. A failure after the head was sent cannot become a problem
+            // any more: the connection is cut, so that the client sees a broken response rather than a complete one.
+            if (!result.Succeeded)
+            {
+                context.Abort();
+            }
+
+            return;
+        }
+
+        if (!result.Succeeded)
+        {
+            context.Response.Clear(); // a streamed response that failed before its first write left its head behind
+        }
+
         try
         {
             await WriteAsync(context, result).ConfigureAwait(false);
@@ -239,7 +256,20 @@ public class FunctionRequestHandler
             TraceState = headers.TraceState.Count > 0 ? headers.TraceState.ToString() : null,
             Services = context.RequestServices,
             HttpRequest = request,
+            ResponseStreamer = StreamToHttpContext,
         }.WithFeature(context);
+    }
+
+    /// <summary>Streams a response to the <see cref="HttpContext"/> the invocation offers as a feature.</summary>
+    /// <param name="response">The response, with a body writer.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <param name="cancellationToken">The invocation's token.</param>
+    /// <returns>A task that completes when the body is written.</returns>
+    protected static Task StreamToHttpContext(FunctionHttpResponse response, FunctionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var http = context.GetFeature<HttpContext>() ?? throw new InvalidOperationException("The invocation offers no HttpContext to stream to.");
+        return FunctionHttpResponseWriter.StreamAsync(http, response, cancellationToken);
     }
 
     private ValueTask<FunctionResult> InvokeEventAsync(HttpContext context, FunctionHttpRequest request, FunctionEventEnvelope received) =>
