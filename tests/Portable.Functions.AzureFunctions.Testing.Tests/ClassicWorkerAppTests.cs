@@ -121,13 +121,14 @@ public sealed class ClassicWorkerAppTests(ClassicWorkerAppFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task InvokeHttpAsync_NoTraceParentGiven_SendsANewW3CTraceParent()
+    public async Task InvokeHttpAsync_NoTraceOrRetryGiven_SendsANewW3CTraceParentAndNoRetryContext()
     {
-        var result = await Host.InvokeHttpAsync("TraceInfo", new HttpRequestMessage(HttpMethod.Get, "/api/trace"), new InvocationOptions { RetryCount = 0 });
+        var result = await Host.InvokeHttpAsync("TraceInfo", new HttpRequestMessage(HttpMethod.Get, "/api/trace"));
 
+        // No retry policy and no RetryCount: no retry context is sent, and FunctionContext.RetryContext is null.
         var body = await result.ReadBodyAsStringAsync();
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", result.Invocation.TraceParent);
-        Assert.StartsWith(result.Invocation.TraceParent + "||0/0|", body, StringComparison.Ordinal);
+        Assert.StartsWith(result.Invocation.TraceParent + "||none|", body, StringComparison.Ordinal);
     }
 
     [Fact]
