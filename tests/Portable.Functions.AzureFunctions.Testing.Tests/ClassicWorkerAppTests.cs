@@ -15,7 +15,7 @@ public sealed class ClassicWorkerAppTests(ClassicWorkerAppFixture fixture) : ICl
     public void StartAsync_ClassicApp_ListsEveryFunctionWithItsTrigger()
     {
         Assert.Equal(
-            ["Echo", "Fail", "LogSomething", "OnBlob", "ProcessOrder", "ProcessQueueMessage", "Rendezvous", "ServerError", "Tick", "TraceInfo", "WaitForCancel"],
+            ["Crash", "Echo", "Fail", "LogSomething", "OnBlob", "ProcessOrder", "ProcessQueueMessage", "Rendezvous", "ServerError", "Tick", "TraceInfo", "WaitForCancel"],
             Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.All(Host.Functions, f => Assert.True(f.IsLoaded, f.LoadError));
         Assert.All(Host.Functions, f => Assert.False(string.IsNullOrEmpty(f.FunctionId)));

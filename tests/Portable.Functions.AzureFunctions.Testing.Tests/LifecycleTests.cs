@@ -25,6 +25,19 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task InvokeQueueAsync_WorkerExitsDuringTheInvocation_ThrowsAndReportsTheExit()
+    {
+        await using var host = await AzureFunctionsHostEmulator.StartAsync(new AzureFunctionsHostEmulatorOptions { ApplicationPath = WorkerApps.Classic });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.InvokeQueueAsync("Crash", new QueueTriggerMessage("now")));
+
+        Assert.Contains("The worker went away during invocation", error.Message, StringComparison.Ordinal);
+        await WaitUntilAsync(() => host.HasWorkerExited);
+        Assert.Equal(3, host.WorkerExitCode);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.InvokeQueueAsync("ProcessOrder", new QueueTriggerMessage("too late")));
+    }
+
+    [Fact]
     public async Task StartAsync_MissingApplication_ThrowsFileNotFound()
     {
         var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "App.dll");
@@ -76,6 +89,16 @@ public sealed class LifecycleTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 200 && !condition(); attempt++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
     }
 
     /// <summary>A killed process may take a moment to go, and stays a zombie until it is reaped: both count as gone.</summary>

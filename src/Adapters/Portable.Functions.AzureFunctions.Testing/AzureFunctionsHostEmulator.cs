@@ -579,15 +579,26 @@ public sealed class AzureFunctionsHostEmulator : IAsyncDisposable
     /// <summary>Waits for a step of the start, failing early with the worker's output when it exits or runs out of time.</summary>
     private async Task AwaitStartupAsync(Task step, string doing, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var finished = await Task.WhenAny(step, _process.Exited, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
+        using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var finished = await Task.WhenAny(step, _process.Exited, Task.Delay(timeout, delay.Token)).ConfigureAwait(false);
+        await delay.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (finished == step)
+        if (finished == step && step.IsCompletedSuccessfully)
         {
-            await step.ConfigureAwait(false);
             return;
         }
 
-        if (finished == _process.Exited)
+        if (finished == step)
+        {
+            // The stream broke: most often because the process is exiting; say so when it does.
+            await ((Task)_process.Exited).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!_process.HasExited)
+            {
+                throw new InvalidOperationException($"The worker failed while {doing}: {step.Exception?.InnerException?.Message}{OutputSuffix()}", step.Exception?.InnerException);
+            }
+        }
+
+        if (_process.HasExited)
         {
             throw new InvalidOperationException($"The worker exited with code {_process.Exited.Result} while {doing}.{OutputSuffix()}");
         }

@@ -64,6 +64,10 @@ public sealed class TriggerFunctions
         return "met:" + parts[2];
     }
 
+    /// <summary>Ends the worker process in the middle of an invocation.</summary>
+    [Function("Crash")]
+    public void Crash([QueueTrigger("crash")] string message) => Environment.Exit(3);
+
     /// <summary>Logs what the timer tick carried.</summary>
     [Function("Tick")]
     public void Tick([TimerTrigger("0 */5 * * * *")] TimerInfo timer, FunctionContext context)
