@@ -15,7 +15,7 @@ public sealed class ClassicWorkerAppTests(ClassicWorkerAppFixture fixture) : ICl
     public void StartAsync_ClassicApp_ListsEveryFunctionWithItsTrigger()
     {
         Assert.Equal(
-            ["Crash", "Echo", "Fail", "LogSomething", "OnBlob", "ProcessOrder", "ProcessQueueMessage", "Rendezvous", "ServerError", "Tick", "TraceInfo", "WaitForCancel"],
+            ["Crash", "Echo", "Fail", "LogSomething", "OnBlob", "ProcessOrder", "ProcessQueueMessage", "Rendezvous", "ServerError", "Submit", "Tick", "TraceInfo", "WaitForCancel"],
             Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.All(Host.Functions, f => Assert.True(f.IsLoaded, f.LoadError));
         Assert.All(Host.Functions, f => Assert.False(string.IsNullOrEmpty(f.FunctionId)));
@@ -72,6 +72,17 @@ public sealed class ClassicWorkerAppTests(ClassicWorkerAppFixture fixture) : ICl
         Assert.Contains(result.Response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("seen=yes", StringComparison.Ordinal));
         var http = Assert.IsType<RpcHttpResponse>(result.Invocation.ReturnValue!.Value);
         Assert.Equal(200, http.StatusCode);
+    }
+
+    [Fact]
+    public async Task InvokeHttpAsync_MultipleOutputs_ResponseAndQueueMessageAreOutputBindings()
+    {
+        var result = await Host.InvokeHttpAsync("Submit", new HttpRequestMessage(HttpMethod.Post, "/api/Submit") { Content = new StringContent("{}") });
+
+        Assert.Equal(HttpStatusCode.Accepted, result.StatusCode);
+        Assert.Equal("queued", await result.ReadBodyAsStringAsync());
+        Assert.Equal("submitted", result.Invocation.OutputData["Audit"].AsString());
+        Assert.Equal(TypedValueKind.Http, result.Invocation.OutputData["Response"].Kind);
     }
 
     [Fact]

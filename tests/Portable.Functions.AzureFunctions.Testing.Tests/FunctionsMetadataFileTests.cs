@@ -13,7 +13,7 @@ public sealed class FunctionsMetadataFileTests
         Assert.Equal("ClassicWorkerApp.TriggerFunctions.ProcessOrder", order.EntryPoint);
         Assert.Equal("queueTrigger", order.TriggerType);
         Assert.Equal("orders", order.Trigger!.GetProperty("queueName"));
-        Assert.Equal(12, functions.Count);
+        Assert.Equal(13, functions.Count);
         Assert.Equal(functions.Count, functions.Select(f => f.FunctionId).Distinct().Count());
     }
 

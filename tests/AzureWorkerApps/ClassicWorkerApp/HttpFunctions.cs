@@ -53,6 +53,15 @@ public sealed class HttpFunctions
         return response;
     }
 
+    /// <summary>Answers with two outputs: an HTTP response and a queue message.</summary>
+    [Function("Submit")]
+    public Submission Submit([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequestData request)
+    {
+        var response = request.CreateResponse(HttpStatusCode.Accepted);
+        response.WriteString("queued");
+        return new Submission { Audit = "submitted", Response = response };
+    }
+
     /// <summary>Logs at two levels and answers 200 with an empty body.</summary>
     [Function("LogSomething")]
     public void LogSomething([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequestData request, FunctionContext context)
@@ -61,4 +70,16 @@ public sealed class HttpFunctions
         logger.LogInformation("information from {Function}", "LogSomething");
         logger.LogWarning("warning from {Function}", "LogSomething");
     }
+}
+
+/// <summary>A multi-output result: the HTTP response and a queue message.</summary>
+public sealed class Submission
+{
+    /// <summary>Gets or sets the queue message.</summary>
+    [QueueOutput("audit")]
+    public string? Audit { get; set; }
+
+    /// <summary>Gets or sets the HTTP response.</summary>
+    [HttpResult]
+    public HttpResponseData? Response { get; set; }
 }
