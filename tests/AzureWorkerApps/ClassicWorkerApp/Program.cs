@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Hosting;
+
+new HostBuilder()
+    .ConfigureFunctionsWorkerDefaults()
+    .Build()
+    .Run();
