@@ -3,7 +3,7 @@ using System.Text;
 using Portable.Functions.AzureFunctions.Testing;
 using Portable.Functions.TestUtilities;
 
-namespace Portable.Functions.AzureFunctions.Tests.EndToEnd;
+namespace Portable.Functions.AzureFunctions.EndToEnd.Tests;
 
 /// <summary>
 /// Every generated trigger kind in the real isolated worker (the built-in HTTP model): the input → status table, the

@@ -1,7 +1,7 @@
 using Portable.Functions.AzureFunctions.Testing;
 using Portable.Functions.TestUtilities;
 
-namespace Portable.Functions.AzureFunctions.Tests.EndToEnd;
+namespace Portable.Functions.AzureFunctions.EndToEnd.Tests;
 
 /// <summary>
 /// One built isolated-worker app, started the way the Functions host starts it and driven over the worker's gRPC
