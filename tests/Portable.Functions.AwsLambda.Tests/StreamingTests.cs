@@ -25,7 +25,7 @@ public sealed class StreamingTests
 
         Assert.Equal(("stream", "streaming", "chunked", "application/vnd.awslambda.http-integration-response"), (result.Kind, result.ResponseMode, result.TransferEncoding, result.ContentType));
         var (prelude, body) = Split(result.Raw);
-        Assert.Equal("""{"statusCode":201,"headers":{"content-type":"text/plain; charset=utf-8","x-streamed":"yes"},"cookies":["session=abc; Path=/"]}""", prelude);
+        Assert.Equal("""{"statusCode":201,"headers":{"content-type":"text/plain; charset=utf-8","x-streamed":"yes"},"multiValueHeaders":{"vary":["Accept","Origin"]},"cookies":["session=abc; Path=/"]}""", prelude);
         Assert.Equal("first\nsecond\n", body);
         Assert.Empty(result.Trailers);
     }
@@ -179,6 +179,7 @@ public sealed class StreamingTests
                 "text/plain; charset=utf-8",
                 201);
             response.Headers["X-Streamed"] = "yes";
+            response.Headers["Vary"] = new Microsoft.Extensions.Primitives.StringValues(["Accept", "Origin"]);
             response.Cookies.Add("session=abc; Path=/");
             return Task.FromResult(response);
         }

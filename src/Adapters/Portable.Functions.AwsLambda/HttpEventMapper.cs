@@ -163,12 +163,14 @@ internal static class HttpEventMapper
     }
 
     /// <summary>
-    /// The HTTP integration prelude of a streamed Function URL response: <c>{"statusCode","headers","cookies"}</c> as
-    /// compact JSON, empty members left out; eight zero bytes separate it from the body.
+    /// The HTTP integration prelude of a streamed Function URL response: <c>{"statusCode","headers",
+    /// "multiValueHeaders","cookies"}</c> as compact JSON, a header given more than once in <c>multiValueHeaders</c>,
+    /// empty members left out; eight zero bytes separate it from the body.
     /// </summary>
     public static byte[] WriteStreamingPrelude(FunctionHttpResponse response)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, string[]>? multiValue = null;
         if (response.ContentType is not null)
         {
             headers["content-type"] = response.ContentType;
@@ -178,7 +180,16 @@ internal static class HttpEventMapper
         {
             foreach (var (name, values) in response.Headers)
             {
-                if (!IsContentType(name) && !IsSetCookie(name))
+                if (IsContentType(name) || IsSetCookie(name))
+                {
+                    continue;
+                }
+
+                if (values.Count > 1)
+                {
+                    (multiValue ??= new(StringComparer.OrdinalIgnoreCase))[name.ToLowerInvariant()] = values.ToArray()!;
+                }
+                else
                 {
                     headers[name.ToLowerInvariant()] = values.ToString();
                 }
@@ -189,6 +200,7 @@ internal static class HttpEventMapper
         {
             StatusCode = response.StatusCode,
             Headers = headers.Count > 0 ? headers : null,
+            MultiValueHeaders = multiValue,
             Cookies = CollectCookies(response) is { Count: > 0 } cookies ? [.. cookies] : null,
         };
         var json = JsonSerializer.SerializeToUtf8Bytes(prelude, LambdaJsonWriter.StreamingPrelude);

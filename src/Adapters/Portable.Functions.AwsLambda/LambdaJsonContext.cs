@@ -104,6 +104,8 @@ internal sealed class StreamingPrelude
 
     public Dictionary<string, string>? Headers { get; set; }
 
+    public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
+
     public string[]? Cookies { get; set; }
 }
 

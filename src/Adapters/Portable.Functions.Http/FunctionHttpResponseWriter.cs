@@ -5,6 +5,8 @@ namespace Portable.Functions.Http;
 /// <summary>Writes a <see cref="FunctionHttpResponse"/> to an ASP.NET Core response.</summary>
 public static class FunctionHttpResponseWriter
 {
+    private static readonly object StreamedKey = new();
+
     /// <summary>
     /// Writes the status, headers, cookies and body. Headers the server owns (<c>Content-Length</c>,
     /// <c>Transfer-Encoding</c>, <c>Connection</c>) are never taken from the response; <c>Content-Type</c> comes from
@@ -50,7 +52,14 @@ public static class FunctionHttpResponseWriter
         var target = WriteHead(context, response);
         await writer(target.Body, cancellationToken).ConfigureAwait(false);
         await target.CompleteAsync().ConfigureAwait(false);
+
+        // Marked, because HasStarted alone cannot say it: a context without a server (DefaultHttpContext, as in unit
+        // tests of the Azure ASP.NET Core integration) never reports its response started.
+        context.Items[StreamedKey] = true;
     }
+
+    /// <summary>Gets whether <see cref="StreamAsync"/> sent the context's response to its end.</summary>
+    internal static bool WasStreamed(HttpContext context) => context.Items.ContainsKey(StreamedKey);
 
     private static HttpResponse WriteHead(HttpContext context, FunctionHttpResponse response)
     {

@@ -81,7 +81,7 @@ public class FunctionRequestHandler
             return;
         }
 
-        if (context.Response.HasStarted)
+        if (context.Response.HasStarted || FunctionHttpResponseWriter.WasStreamed(context))
         {
             // The body was streamed within the invocation. A failure after the head was sent cannot become a problem
             // any more: the connection is cut, so that the client sees a broken response rather than a complete one.
