@@ -23,6 +23,12 @@ public static class AwsLambdaServiceCollectionExtensions
         services.AddOptions<AwsLambdaFunctionsOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AwsLambdaFunctionsOptions>, AwsLambdaFunctionsOptionsConfiguration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsLambdaFunctionsOptions>, AwsLambdaFunctionsOptionsValidation>());
+
+        // Closed, so that Native AOT does not build the open-generic options types at cold start (see AddPortableFunctions).
+        services.TryAddSingleton<IOptions<AwsLambdaFunctionsOptions>>(static services => Microsoft.Extensions.Options.Options.Create(new OptionsFactory<AwsLambdaFunctionsOptions>(
+            services.GetServices<IConfigureOptions<AwsLambdaFunctionsOptions>>(),
+            services.GetServices<IPostConfigureOptions<AwsLambdaFunctionsOptions>>(),
+            services.GetServices<IValidateOptions<AwsLambdaFunctionsOptions>>()).Create(Microsoft.Extensions.Options.Options.DefaultName)));
         if (configure is not null)
         {
             services.Configure(configure);

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Portable.Functions.AwsLambda;
@@ -98,10 +97,10 @@ public static partial class LambdaFunctionsHost
             {
                 var services = new ServiceCollection();
                 services.AddSingleton(configuration);
-                services.AddLogging(logging => ConfigureLogging(logging, configuration));
                 services.AddSingleton(environment);
                 services.AddPortableFunctionsAwsLambda();
                 configureServices(services);
+                AddLambdaLogging(services, configuration);
                 provider = services.BuildServiceProvider();
 
                 var function = provider.GetRequiredService<FunctionCatalog>().Select(configuration[FunctionVariable] is { Length: > 0 } named ? named : environment.Handler);
@@ -157,33 +156,45 @@ public static partial class LambdaFunctionsHost
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var failed = 0;
-        var tasks = new Task[loops.Length];
-        for (var i = 0; i < loops.Length; i++)
-        {
-            var loop = loops[i];
-            tasks[i] = Task.Run(async () =>
-            {
-                try
-                {
-                    await loop.RunAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-                catch (Exception exception)
-                {
-                    // A 500 from the Runtime API means: exit promptly. Stop every loop.
-                    if (Interlocked.Exchange(ref failed, 1) == 0)
-                    {
-                        LogRuntimeApiFailed(logger, exception, exception.Message);
-                    }
 
-                    await stop.CancelAsync().ConfigureAwait(false);
+        async Task RunLoopAsync(LambdaRuntime loop)
+        {
+            try
+            {
+                await loop.RunAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception exception)
+            {
+                // A 500 from the Runtime API means: exit promptly. Stop every loop.
+                if (Interlocked.Exchange(ref failed, 1) == 0)
+                {
+                    LogRuntimeApiFailed(logger, exception, exception.Message);
                 }
-            }, CancellationToken.None);
+
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
         }
 
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        if (loops.Length == 1)
+        {
+            // One loop runs on the calling thread: the first /next does not wait for a thread-pool thread to start.
+            await RunLoopAsync(loops[0]).ConfigureAwait(false);
+        }
+        else
+        {
+            var tasks = new Task[loops.Length];
+            for (var i = 0; i < loops.Length; i++)
+            {
+                var loop = loops[i];
+                tasks[i] = Task.Run(() => RunLoopAsync(loop), CancellationToken.None);
+            }
+
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+
         return failed == 0 ? 0 : RuntimeApiFailedExitCode;
     }
 
@@ -301,34 +312,15 @@ public static partial class LambdaFunctionsHost
     internal static int MaxConcurrency(string? value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var concurrency) && concurrency > 1 ? Math.Min(concurrency, 1024) : 1;
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
+    /// <summary>
+    /// The runtime's own logger (Lambda's text or JSON format on standard output, <c>AWS_LAMBDA_LOG_LEVEL</c>), unless
+    /// the program registered a logger factory itself, for instance with <c>AddLogging</c>.
+    /// </summary>
+    private static void AddLambdaLogging(IServiceCollection services, IConfiguration configuration)
     {
-        var format = configuration["AWS_LAMBDA_LOG_FORMAT"];
-        if (string.Equals(format, "JSON", StringComparison.OrdinalIgnoreCase))
-        {
-            logging.AddConsole(static options => options.FormatterName = LambdaJsonConsoleFormatter.FormatterName);
-            // Registered directly: AddConsoleFormatter binds options from configuration, which Native AOT cannot do.
-            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LambdaJsonConsoleFormatter>());
-        }
-        else
-        {
-            logging.AddSimpleConsole(static options =>
-            {
-                options.SingleLine = true;
-                options.IncludeScopes = true;
-                options.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-        }
-
-        logging.SetMinimumLevel(configuration["AWS_LAMBDA_LOG_LEVEL"]?.ToUpperInvariant() switch
-        {
-            "TRACE" => LogLevel.Trace,
-            "DEBUG" => LogLevel.Debug,
-            "WARN" => LogLevel.Warning,
-            "ERROR" => LogLevel.Error,
-            "FATAL" => LogLevel.Critical,
-            _ => LogLevel.Information,
-        });
+        var writer = LambdaLogWriter.ForStandardOutput(configuration["AWS_LAMBDA_LOG_FORMAT"], configuration["AWS_LAMBDA_LOG_LEVEL"], TimeProvider.System);
+        services.TryAddSingleton<ILoggerFactory>(new LambdaLoggerFactory(writer));
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
     }
 
     [LoggerMessage(100, LogLevel.Information, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]

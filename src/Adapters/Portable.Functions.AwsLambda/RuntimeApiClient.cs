@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -40,8 +38,8 @@ internal enum PostOutcome
 }
 
 /// <summary>
-/// A client of the Lambda Runtime API (<c>http://$AWS_LAMBDA_RUNTIME_API/2018-06-01</c>) over one
-/// <see cref="HttpClient"/>. <c>GET /next</c> has no timeout: the execution environment may be frozen between
+/// A client of the Lambda Runtime API (<c>http://$AWS_LAMBDA_RUNTIME_API/2018-06-01</c>) over
+/// <see cref="RuntimeApiTransport"/>. <c>GET /next</c> has no timeout: the execution environment may be frozen between
 /// invocations for any length of time.
 /// </summary>
 internal sealed class RuntimeApiClient : IDisposable
@@ -56,49 +54,22 @@ internal sealed class RuntimeApiClient : IDisposable
     public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
     public const string ErrorContentType = "application/vnd.aws.lambda.error+json";
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
-    private static readonly MediaTypeHeaderValue ErrorMediaType = new(ErrorContentType);
+    private const string Root = "/2018-06-01/runtime/";
+    private const string InvocationBase = Root + "invocation/";
 
-    private readonly HttpClient _client;
-    private readonly Uri _next;
-    private readonly string _invocationBase;
-    private readonly Uri _initError;
-    private readonly Uri _restoreNext;
+    private readonly RuntimeApiTransport _transport;
     private readonly string _host;
     private readonly int _port;
-    private readonly Uri _restoreError;
+    private readonly string _userAgent;
 
     public RuntimeApiClient(string runtimeApi)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8,
-            ResponseHeaderEncodingSelector = static (_, _) => Encoding.UTF8,
-        };
-        _client = new HttpClient(handler, disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("portable-functions-aws-lambda", typeof(RuntimeApiClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
-        var root = "http://" + runtimeApi.Trim().TrimEnd('/') + "/2018-06-01/runtime/";
-        var authority = new Uri(root);
-        _host = authority.Host;
+        var authority = new Uri("http://" + runtimeApi.Trim().TrimEnd('/') + "/");
+        _host = authority.IdnHost;
         _port = authority.Port;
-        _next = new Uri(root + "invocation/next");
-        _invocationBase = root + "invocation/";
-        _initError = new Uri(root + "init/error");
-        _restoreNext = new Uri(root + "restore/next");
-        _restoreError = new Uri(root + "restore/error");
+        _userAgent = "portable-functions-aws-lambda/" + (typeof(RuntimeApiClient).Assembly.GetName().Version?.ToString(3) ?? "0");
+        _transport = new RuntimeApiTransport(_host, _port, _userAgent);
     }
 
     /// <summary>
@@ -108,179 +79,81 @@ internal sealed class RuntimeApiClient : IDisposable
     /// <exception cref="RuntimeApiException">The Runtime API answered with an error status, or cannot be reached.</exception>
     public async Task RestoreNextAsync(CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
+        var response = await _transport.SendAsync("GET", Root + "restore/next", null, default, null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
         {
-            response = await _client.GetAsync(_restoreNext, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new RuntimeApiException(
-                    $"GET /runtime/restore/next answered {(int)response.StatusCode}{DescribeError(await ReadSmallBodyAsync(response).ConfigureAwait(false))}",
-                    response.StatusCode);
-            }
+            throw new RuntimeApiException($"GET /runtime/restore/next answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
         }
     }
 
     /// <summary>SnapStart: reports that the runtime could not resume after a restore.</summary>
     public Task<PostOutcome> PostRestoreErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(_restoreError, ErrorContent(body), errorType, cancellationToken);
+        PostAsync(Root + "restore/error", ErrorContentType, body, errorType, null, cancellationToken);
 
     /// <summary>Waits for the next invocation.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API answered with an error status, or cannot be reached.</exception>
     public async Task<RuntimeInvocation> NextAsync(CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
+        var response = await _transport.SendAsync("GET", InvocationBase + "next", null, default, null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
         {
-            response = await _client.GetAsync(_next, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception);
+            throw new RuntimeApiException($"GET /runtime/invocation/next answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
         }
 
-        using (response)
+        DateTimeOffset? deadline = null;
+        if (response.Header(DeadlineHeader) is { } deadlineText
+            && long.TryParse(deadlineText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deadlineMs))
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new RuntimeApiException(
-                    $"GET /runtime/invocation/next answered {(int)response.StatusCode}{DescribeError(await ReadSmallBodyAsync(response).ConfigureAwait(false))}",
-                    response.StatusCode);
-            }
-
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            var headers = response.Headers;
-            DateTimeOffset? deadline = null;
-            if (Header(headers, DeadlineHeader) is { } deadlineText
-                && long.TryParse(deadlineText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deadlineMs))
-            {
-                deadline = DateTimeOffset.FromUnixTimeMilliseconds(deadlineMs);
-            }
-
-            return new RuntimeInvocation(
-                Header(headers, RequestIdHeader),
-                deadline,
-                Header(headers, FunctionArnHeader),
-                Header(headers, TraceIdHeader),
-                Header(headers, ClientContextHeader),
-                Header(headers, CognitoIdentityHeader),
-                Header(headers, TenantIdHeader),
-                body);
+            deadline = DateTimeOffset.FromUnixTimeMilliseconds(deadlineMs);
         }
+
+        return new RuntimeInvocation(
+            response.Header(RequestIdHeader),
+            deadline,
+            response.Header(FunctionArnHeader),
+            response.Header(TraceIdHeader),
+            response.Header(ClientContextHeader),
+            response.Header(CognitoIdentityHeader),
+            response.Header(TenantIdHeader),
+            response.Body);
     }
 
     /// <summary>Opens a streamed response for an invocation; nothing is sent before its first write.</summary>
     /// <param name="requestId">The invocation's request id.</param>
     /// <param name="prelude">The HTTP integration prelude (with its eight zero bytes), sent first.</param>
     public LambdaStreamingResponse OpenStreamingResponse(string requestId, ReadOnlyMemory<byte> prelude) =>
-        new(_host, _port, new Uri(_invocationBase + Uri.EscapeDataString(requestId) + "/response").PathAndQuery, _client.DefaultRequestHeaders.UserAgent.ToString(), prelude);
+        new(_host, _port, InvocationBase + Uri.EscapeDataString(requestId) + "/response", _userAgent, prelude);
 
     /// <summary>Sends the function's response.</summary>
-    public Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = JsonContentType;
-        return PostAsync(new Uri(_invocationBase + Uri.EscapeDataString(requestId) + "/response"), content, null, cancellationToken);
-    }
+    public Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        PostAsync(InvocationBase + Uri.EscapeDataString(requestId) + "/response", "application/json", body, null, null, cancellationToken);
 
     /// <summary>Reports that the invocation failed.</summary>
     public Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, string? xrayCause, CancellationToken cancellationToken) =>
-        PostAsync(new Uri(_invocationBase + Uri.EscapeDataString(requestId) + "/error"), ErrorContent(body), errorType, cancellationToken, xrayCause);
+        PostAsync(InvocationBase + Uri.EscapeDataString(requestId) + "/error", ErrorContentType, body, errorType, xrayCause, cancellationToken);
 
     /// <summary>Reports that the runtime could not start.</summary>
     public Task<PostOutcome> PostInitErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(_initError, ErrorContent(body), errorType, cancellationToken);
+        PostAsync(Root + "init/error", ErrorContentType, body, errorType, null, cancellationToken);
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _transport.Dispose();
 
-    private static ReadOnlyMemoryContent ErrorContent(ReadOnlyMemory<byte> body)
+    private async Task<PostOutcome> PostAsync(string path, string contentType, ReadOnlyMemory<byte> body, string? errorType, string? xrayCause, CancellationToken cancellationToken)
     {
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = ErrorMediaType;
-        return content;
+        (string, string)[]? headers = (errorType, xrayCause) switch
+        {
+            (null, null) => null,
+            (not null, null) => [(ErrorTypeHeader, errorType)],
+            (null, not null) => [(XRayErrorCause.Header, xrayCause)],
+            _ => [(ErrorTypeHeader, errorType), (XRayErrorCause.Header, xrayCause)],
+        };
+        var response = await _transport.SendAsync("POST", path, contentType, body, headers, cancellationToken).ConfigureAwait(false);
+        return response.Status switch
+        {
+            >= 200 and < 300 => PostOutcome.Accepted,
+            413 => PostOutcome.TooLarge,
+            400 or 403 => PostOutcome.Refused,
+            _ => throw new RuntimeApiException($"POST {path.Replace("/2018-06-01", string.Empty, StringComparison.Ordinal)} answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status),
+        };
     }
-
-    private async Task<PostOutcome> PostAsync(Uri uri, HttpContent content, string? errorType, CancellationToken cancellationToken, string? xrayCause = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
-        if (errorType is not null)
-        {
-            request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
-        }
-
-        if (xrayCause is not null)
-        {
-            request.Headers.TryAddWithoutValidation(XRayErrorCause.Header, xrayCause);
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception);
-        }
-
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                return PostOutcome.Accepted;
-            }
-
-            switch (response.StatusCode)
-            {
-                case HttpStatusCode.RequestEntityTooLarge:
-                    return PostOutcome.TooLarge;
-                case HttpStatusCode.BadRequest:
-                case HttpStatusCode.Forbidden:
-                    return PostOutcome.Refused;
-                default:
-                    throw new RuntimeApiException(
-                        $"POST {uri.AbsolutePath} answered {(int)response.StatusCode}{DescribeError(await ReadSmallBodyAsync(response).ConfigureAwait(false))}",
-                        response.StatusCode);
-            }
-        }
-    }
-
-    private static string? Header(HttpResponseHeaders headers, string name)
-    {
-        if (headers.TryGetValues(name, out var values))
-        {
-            foreach (var value in values)
-            {
-                if (!string.IsNullOrEmpty(value))
-                {
-                    return value;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static async Task<string> ReadSmallBodyAsync(HttpResponseMessage response)
-    {
-        try
-        {
-            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return text.Length > 512 ? text[..512] : text;
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static string DescribeError(string body) => string.IsNullOrWhiteSpace(body) ? "." : ": " + body;
 }

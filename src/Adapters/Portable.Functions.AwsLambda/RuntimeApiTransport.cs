@@ -1,0 +1,454 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>One answer of the Runtime API: its status, headers and body.</summary>
+internal sealed class RuntimeApiResponse(int status, List<KeyValuePair<string, string>> headers, byte[] body)
+{
+    public int Status { get; } = status;
+
+    public byte[] Body { get; } = body;
+
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    /// <summary>The first non-empty value of a header (names are case-insensitive), or <see langword="null"/>.</summary>
+    public string? Header(string name)
+    {
+        foreach (var (key, value) in headers)
+        {
+            if (value.Length > 0 && key.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The start of the body as text, for an error message.</summary>
+    public string Describe()
+    {
+        if (Body.Length == 0)
+        {
+            return ".";
+        }
+
+        var text = Encoding.UTF8.GetString(Body, 0, Math.Min(Body.Length, 512));
+        return string.IsNullOrWhiteSpace(text) ? "." : ": " + text;
+    }
+}
+
+/// <summary>
+/// The HTTP/1.1 the Runtime API speaks — plain text on loopback, one request at a time per connection, keep-alive —
+/// written directly on sockets. <see cref="HttpClient"/> would do the same for a few milliseconds more of every cold
+/// start (its handler, connection pool and header machinery) and about a megabyte of Native AOT binary. Responses may
+/// carry a <c>Content-Length</c>, be chunked (trailers are read and ignored), or end with the connection. A request
+/// that finds its kept-alive connection closed by the server before any answer is sent again on a new one. Idle
+/// connections are pooled, so concurrent loops (Lambda Managed Instances) each get one.
+/// </summary>
+internal sealed class RuntimeApiTransport : IDisposable
+{
+    /// <summary>Longer status lines and headers are not an answer of the Runtime API.</summary>
+    private const int MaxHeadBytes = 256 * 1024;
+
+    private readonly string _host;
+    private readonly int _port;
+    private readonly byte[] _fixedHeaders;
+    private readonly ConcurrentStack<Connection> _idle = new();
+    private bool _disposed;
+
+    public RuntimeApiTransport(string host, int port, string userAgent)
+    {
+        _host = host;
+        _port = port;
+        var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        _fixedHeaders = Encoding.ASCII.GetBytes($"Host: {authority}\r\nUser-Agent: {userAgent}\r\n");
+    }
+
+    /// <summary>Sends one request and reads its whole answer.</summary>
+    /// <exception cref="RuntimeApiException">The Runtime API cannot be reached, or its answer cannot be read.</exception>
+    public async Task<RuntimeApiResponse> SendAsync(string method, string path, string? contentType, ReadOnlyMemory<byte> body,
+        (string Name, string Value)[]? headers, CancellationToken cancellationToken)
+    {
+        var request = FormatHead(method, path, contentType, body, headers);
+        try
+        {
+            while (true)
+            {
+                var reused = _idle.TryPop(out var connection);
+                connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var (response, keepAlive) = await connection.ExchangeAsync(request, body, cancellationToken).ConfigureAwait(false);
+                    if (keepAlive && !_disposed)
+                    {
+                        _idle.Push(connection);
+                    }
+                    else
+                    {
+                        connection.Dispose();
+                    }
+
+                    return response;
+                }
+                catch (StaleConnectionException) when (reused)
+                {
+                    // The server closed the kept-alive connection before it read this request: send it again.
+                    connection.Dispose();
+                }
+                catch
+                {
+                    connection.Dispose();
+                    throw;
+                }
+            }
+        }
+        catch (StaleConnectionException exception)
+        {
+            throw new RuntimeApiException("The Runtime API closed the connection without answering.", null, exception);
+        }
+        catch (Exception exception) when ((exception is SocketException or IOException or ObjectDisposedException) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(request.Array!);
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryPop(out var connection))
+        {
+            connection.Dispose();
+        }
+    }
+
+    private ArraySegment<byte> FormatHead(string method, string path, string? contentType, ReadOnlyMemory<byte> body, (string Name, string Value)[]? headers)
+    {
+        var text = new StringBuilder(128).Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\n");
+        if (contentType is not null)
+        {
+            text.Append("Content-Type: ").Append(contentType).Append("\r\n");
+        }
+
+        if (headers is not null)
+        {
+            foreach (var (name, value) in headers)
+            {
+                // A header value is one line: a line break in one would end the header early.
+                text.Append(name).Append(": ").Append(value.Replace('\r', ' ').Replace('\n', ' ')).Append("\r\n");
+            }
+        }
+
+        if (method == "POST")
+        {
+            text.Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        }
+
+        var head = text.Append("\r\n").ToString();
+        var length = _fixedHeaders.Length + Encoding.UTF8.GetByteCount(head);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var requestLine = head.IndexOf('\n', StringComparison.Ordinal) + 1;
+        var written = Encoding.UTF8.GetBytes(head.AsSpan(0, requestLine), buffer);
+        _fixedHeaders.CopyTo(buffer, written);
+        written += _fixedHeaders.Length;
+        written += Encoding.UTF8.GetBytes(head.AsSpan(requestLine), buffer.AsSpan(written));
+        return new ArraySegment<byte>(buffer, 0, written);
+    }
+
+    private async Task<Connection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        EndPoint endPoint = IPAddress.TryParse(_host, out var address) ? new IPEndPoint(address, _port)
+            : _host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(IPAddress.Loopback, _port)
+            : new DnsEndPoint(_host, _port);
+        var socket = endPoint.AddressFamily == AddressFamily.InterNetworkV6
+            ? new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new Connection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The connection ended before the first byte of an answer.</summary>
+    private sealed class StaleConnectionException(string message) : IOException(message);
+
+    /// <summary>One kept-alive connection and the bytes it has received but not yet consumed.</summary>
+    private sealed class Connection(Socket socket) : IDisposable
+    {
+        private byte[] _buffer = new byte[16 * 1024];
+        private int _start;
+        private int _end;
+
+        public async Task<(RuntimeApiResponse Response, bool KeepAlive)> ExchangeAsync(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await socket.SendAsync(head, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (!body.IsEmpty)
+                {
+                    await socket.SendAsync(body, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown)
+            {
+                throw new StaleConnectionException(exception.Message);
+            }
+
+            var (status, headers) = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+            var keepAlive = true;
+            string? transferEncoding = null;
+            string? contentLength = null;
+            foreach (var (name, value) in headers)
+            {
+                if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+                {
+                    transferEncoding = value;
+                }
+                else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    contentLength = value;
+                }
+                else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && value.Contains("close", StringComparison.OrdinalIgnoreCase))
+                {
+                    keepAlive = false;
+                }
+            }
+
+            byte[] responseBody;
+            if (status is 204 or 304 or (>= 100 and < 200))
+            {
+                responseBody = [];
+            }
+            else if (transferEncoding is not null && transferEncoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                responseBody = await ReadChunkedAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (contentLength is not null)
+            {
+                if (!long.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length > Array.MaxLength)
+                {
+                    throw new RuntimeApiException($"The Runtime API answered an invalid Content-Length '{contentLength}'.");
+                }
+
+                responseBody = await ReadExactAsync((int)length, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                responseBody = await ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                keepAlive = false;
+            }
+
+            return (new RuntimeApiResponse(status, headers, responseBody), keepAlive);
+        }
+
+        public void Dispose() => socket.Dispose();
+
+        private async Task<(int Status, List<KeyValuePair<string, string>> Headers)> ReadHeadAsync(CancellationToken cancellationToken)
+        {
+            var searched = 0; // bytes after _start known not to begin the blank line (filling may move _start)
+            var received = _end > _start;
+            while (true)
+            {
+                var end = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf("\r\n\r\n"u8);
+                if (end >= 0)
+                {
+                    end += _start + searched;
+                    var head = ParseHead(_buffer.AsSpan(_start, end - _start));
+                    _start = end + 4;
+                    if (head.Status is >= 100 and < 200 and not 101)
+                    {
+                        // An interim answer (100 Continue): the real one follows.
+                        searched = 0;
+                        continue;
+                    }
+
+                    return head;
+                }
+
+                if (_end - _start > MaxHeadBytes)
+                {
+                    throw new RuntimeApiException("The Runtime API's answer has a head larger than " + MaxHeadBytes + " bytes.");
+                }
+
+                searched = Math.Max(0, _end - _start - 3);
+                int count;
+                try
+                {
+                    count = await FillAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException exception) when (!received && exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+                {
+                    throw new StaleConnectionException(exception.Message);
+                }
+
+                if (count == 0)
+                {
+                    throw received
+                        ? new RuntimeApiException("The Runtime API closed the connection in the middle of its answer.")
+                        : new StaleConnectionException("The connection was closed before an answer.");
+                }
+
+                received = true;
+            }
+        }
+
+        private static (int Status, List<KeyValuePair<string, string>> Headers) ParseHead(ReadOnlySpan<byte> head)
+        {
+            var lineEnd = head.IndexOf("\r\n"u8);
+            var statusLine = lineEnd < 0 ? head : head[..lineEnd];
+            if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != (byte)' '
+                || !int.TryParse(statusLine.Slice(9, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status < 100)
+            {
+                throw new RuntimeApiException("The Runtime API's answer is not HTTP/1.1: '" + Encoding.ASCII.GetString(statusLine[..Math.Min(statusLine.Length, 64)]) + "'.");
+            }
+
+            var headers = new List<KeyValuePair<string, string>>(8);
+            var rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
+            while (!rest.IsEmpty)
+            {
+                var next = rest.IndexOf("\r\n"u8);
+                var line = next < 0 ? rest : rest[..next];
+                rest = next < 0 ? [] : rest[(next + 2)..];
+                var colon = line.IndexOf((byte)':');
+                if (colon <= 0)
+                {
+                    throw new RuntimeApiException("The Runtime API's answer has a malformed header line.");
+                }
+
+                headers.Add(new(Encoding.ASCII.GetString(line[..colon]).Trim(), Encoding.UTF8.GetString(line[(colon + 1)..]).Trim(' ', '\t')));
+            }
+
+            return (status, headers);
+        }
+
+        private async Task<byte[]> ReadExactAsync(int length, CancellationToken cancellationToken)
+        {
+            var body = new byte[length];
+            var buffered = Math.Min(length, _end - _start);
+            _buffer.AsSpan(_start, buffered).CopyTo(body);
+            _start += buffered;
+            var read = buffered;
+            while (read < length)
+            {
+                var count = await socket.ReceiveAsync(body.AsMemory(read), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (count == 0)
+                {
+                    throw new RuntimeApiException($"The Runtime API closed the connection after {read} of {length} bytes.");
+                }
+
+                read += count;
+            }
+
+            return body;
+        }
+
+        private async Task<byte[]> ReadChunkedAsync(CancellationToken cancellationToken)
+        {
+            var body = new ArrayBufferWriter<byte>();
+            while (true)
+            {
+                var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                var extension = line.IndexOf(';', StringComparison.Ordinal);
+                var sizeText = (extension < 0 ? line : line[..extension]).Trim();
+                if (!int.TryParse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
+                {
+                    throw new RuntimeApiException("The Runtime API's chunked answer has an invalid chunk size '" + sizeText + "'.");
+                }
+
+                if (size == 0)
+                {
+                    while ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
+                    {
+                        // A trailer: nothing the runtime needs.
+                    }
+
+                    return body.WrittenSpan.ToArray();
+                }
+
+                var chunk = await ReadExactAsync(size, cancellationToken).ConfigureAwait(false);
+                body.Write(chunk);
+                if ((await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length != 0)
+                {
+                    throw new RuntimeApiException("The Runtime API's chunked answer has a chunk longer than its size.");
+                }
+            }
+        }
+
+        private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8);
+                if (end >= 0)
+                {
+                    var line = Encoding.ASCII.GetString(_buffer, _start, end);
+                    _start += end + 2;
+                    return line;
+                }
+
+                if (_end - _start > MaxHeadBytes)
+                {
+                    throw new RuntimeApiException("The Runtime API's chunked answer has a line longer than " + MaxHeadBytes + " bytes.");
+                }
+
+                if (await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw new RuntimeApiException("The Runtime API closed the connection in the middle of its answer.");
+                }
+            }
+        }
+
+        private async Task<byte[]> ReadToEndAsync(CancellationToken cancellationToken)
+        {
+            while (await FillAsync(cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+
+            var body = _buffer.AsSpan(_start, _end - _start).ToArray();
+            _start = _end;
+            return body;
+        }
+
+        /// <summary>Receives more bytes after the unread ones, making room first; 0 at the end of the stream.</summary>
+        private async Task<int> FillAsync(CancellationToken cancellationToken)
+        {
+            if (_start == _end)
+            {
+                _start = _end = 0;
+            }
+            else if (_end == _buffer.Length)
+            {
+                if (_start > 0)
+                {
+                    _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                    _end -= _start;
+                    _start = 0;
+                }
+                else
+                {
+                    Array.Resize(ref _buffer, _buffer.Length * 2);
+                }
+            }
+
+            var count = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            _end += count;
+            return count;
+        }
+    }
+}

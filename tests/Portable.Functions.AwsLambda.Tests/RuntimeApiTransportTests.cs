@@ -1,0 +1,350 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Portable.Functions.AwsLambda.Tests;
+
+/// <summary>
+/// The Runtime API client's HTTP/1.1 over sockets, against a server scripted byte by byte: every answer framing HTTP
+/// allows (length, chunks with extensions and trailers, end of stream), answers split across reads, kept-alive and
+/// closed connections, and answers that are not HTTP.
+/// </summary>
+public sealed class RuntimeApiTransportTests
+{
+    [Fact]
+    public async Task SendAsync_ContentLengthAnswer_ReadsStatusHeadersAndBody_AndSendsTheRequestAsWritten()
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            var request = await connection.ReadRequestAsync();
+            connection.Received.Add(request);
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id:  r-1 \r\nContent-Length: 5\r\n\r\nhello");
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests/1.0");
+
+        var response = await transport.SendAsync("POST", "/2018-06-01/runtime/invocation/r-0/error", "application/json", "{}"u8.ToArray(), [("Lambda-Runtime-Function-Error-Type", "Bad\r\nInjected: yes")], CancellationToken.None);
+
+        Assert.Equal((200, "hello", "r-1"), (response.Status, Encoding.UTF8.GetString(response.Body), response.Header("Lambda-Runtime-Aws-Request-Id")));
+        var sent = Assert.Single(server.Received);
+        Assert.StartsWith("POST /2018-06-01/runtime/invocation/r-0/error HTTP/1.1\r\nHost: 127.0.0.1:" + server.Port + "\r\nUser-Agent: tests/1.0\r\n", sent, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Type: application/json\r\n", sent, StringComparison.Ordinal);
+        Assert.Contains("\r\nLambda-Runtime-Function-Error-Type: Bad  Injected: yes\r\n", sent, StringComparison.Ordinal);
+        Assert.EndsWith("\r\nContent-Length: 2\r\n\r\n{}", sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_ChunkedAnswerWithExtensionsAndTrailers_DeliveredOneByteAtATime_IsReassembled()
+    {
+        const string answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;name=value\r\n{\"a\"\r\nB\r\n:\"0123456\"}\r\n0\r\nX-Trailer: t\r\n\r\n";
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            foreach (var b in Encoding.ASCII.GetBytes(answer))
+            {
+                await connection.WriteAsync([b]);
+            }
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var response = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+
+        Assert.Equal("""{"a":"0123456"}""", Encoding.UTF8.GetString(response.Body));
+    }
+
+    [Fact]
+    public async Task SendAsync_KeptAliveConnection_IsReused_AndOneClosedByTheServer_IsReplacedWithoutLosingTheRequest()
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            // Two answers on this connection, then it is closed without notice, as an idle connection may be.
+            for (var i = 0; i < 2; i++)
+            {
+                await connection.ReadRequestAsync();
+                await connection.WriteAsync($"HTTP/1.1 202 Accepted\r\nContent-Length: 1\r\n\r\n{i}");
+            }
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(Encoding.UTF8.GetString((await transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None)).Body));
+        }
+
+        Assert.Equal(["0", "1", "0"], answers);
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task SendAsync_ConnectionCloseOrAnswerUntilTheEnd_OpensANewConnectionForTheNextRequest()
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            await connection.WriteAsync(connection.Index == 0
+                ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nc1"
+                : "HTTP/1.1 200 OK\r\n\r\nuntil the end");
+            connection.Close();
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var first = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        var second = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+
+        Assert.Equal(("c1", "until the end"), (Encoding.UTF8.GetString(first.Body), Encoding.UTF8.GetString(second.Body)));
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task SendAsync_InterimContinue_IsSkipped()
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            await connection.WriteAsync("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var response = await transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None);
+
+        Assert.Equal(202, response.Status);
+    }
+
+    [Theory]
+    [InlineData("SSH-2.0-OpenSSH_9.6\r\n\r\n", "not HTTP/1.1")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "after 5 of 10 bytes")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", "invalid Content-Length")]
+    [InlineData("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed header")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Le", "in the middle of its answer")]
+    public async Task SendAsync_AnswerThatIsNotValidHttp_IsARuntimeApiException(string answer, string expected)
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            await connection.WriteAsync(answer);
+            connection.Close();
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+
+        Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_NothingListens_IsARuntimeApiExceptionSayingSo()
+    {
+        using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
+
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+
+        Assert.StartsWith("The Runtime API cannot be reached", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_CancelledWhileWaiting_ThrowsOperationCanceled_AndTheNextRequestUsesANewConnection()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            if (connection.Index == 0)
+            {
+                await release.Task; // a long poll that never answers
+                return;
+            }
+
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transport.SendAsync("GET", "/next", null, default, null, cancel.Token));
+        var response = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        release.SetResult();
+
+        Assert.Equal("ok", Encoding.UTF8.GetString(response.Body));
+    }
+
+    [Fact]
+    public async Task SendAsync_ConcurrentRequests_EachGetsItsOwnConnection()
+    {
+        var inside = 0;
+        var allInside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            if (Interlocked.Increment(ref inside) == 4)
+            {
+                allInside.SetResult();
+            }
+
+            await allInside.Task; // every answer waits until the four requests arrived together
+            await connection.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{connection.Index}");
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["0", "1", "2", "3"], responses.Select(r => Encoding.UTF8.GetString(r.Body)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendAsync_LargeBody_IsSentAndReadWhole()
+    {
+        var payload = new byte[6 * 1024 * 1024];
+        Random.Shared.NextBytes(payload);
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            var request = await connection.ReadRequestBytesAsync();
+            await connection.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: {request.Length}\r\n\r\n");
+            await connection.WriteAsync(request);
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        var response = await transport.SendAsync("POST", "/echo", "application/octet-stream", payload, null, CancellationToken.None);
+
+        Assert.True(payload.AsSpan().SequenceEqual(response.Body));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A loopback server that runs a script on each connection it accepts.</summary>
+    private sealed class ScriptedServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _scripts = [];
+        private int _connections;
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        public List<string> Received { get; } = [];
+
+        public static ScriptedServer Start(Func<ScriptedConnection, Task> script)
+        {
+            var server = new ScriptedServer();
+            server._listener.Start();
+            server._scripts.Add(server.AcceptAsync(script));
+            return server;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            try
+            {
+                await Task.WhenAll(_scripts).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync(Func<ScriptedConnection, Task> script)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var connection = new ScriptedConnection(client, Interlocked.Increment(ref _connections) - 1, this);
+                lock (_scripts)
+                {
+                    _scripts.Add(Task.Run(async () =>
+                    {
+                        using (client)
+                        {
+                            await script(connection);
+                        }
+                    }));
+                }
+            }
+        }
+
+        public sealed class ScriptedConnection(TcpClient client, int index, ScriptedServer server)
+        {
+            private readonly NetworkStream _stream = client.GetStream();
+            private readonly List<byte> _pending = [];
+
+            public int Index { get; } = index;
+
+            public List<string> Received => server.Received;
+
+            public async Task<string> ReadRequestAsync() => Encoding.UTF8.GetString(await ReadRequestBytesAsync(includeHead: true));
+
+            /// <summary>Reads one request (head, then a Content-Length body); returns the head and body, or the body only.</summary>
+            public async Task<byte[]> ReadRequestBytesAsync(bool includeHead = false)
+            {
+                var buffer = new byte[64 * 1024];
+                int headEnd;
+                while ((headEnd = IndexOf(_pending, "\r\n\r\n"u8)) < 0)
+                {
+                    var read = await _stream.ReadAsync(buffer);
+                    if (read == 0)
+                    {
+                        throw new IOException("closed");
+                    }
+
+                    _pending.AddRange(buffer.AsSpan(0, read));
+                }
+
+                var head = Encoding.ASCII.GetString([.. _pending.GetRange(0, headEnd)]);
+                var lengthLine = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                var length = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                while (_pending.Count < headEnd + 4 + length)
+                {
+                    var read = await _stream.ReadAsync(buffer);
+                    if (read == 0)
+                    {
+                        throw new IOException("closed");
+                    }
+
+                    _pending.AddRange(buffer.AsSpan(0, read));
+                }
+
+                var request = _pending.GetRange(includeHead ? 0 : headEnd + 4, includeHead ? headEnd + 4 + length : length).ToArray();
+                _pending.RemoveRange(0, headEnd + 4 + length);
+                return request;
+            }
+
+            public Task WriteAsync(string text) => WriteAsync(Encoding.UTF8.GetBytes(text));
+
+            public async Task WriteAsync(byte[] bytes)
+            {
+                await _stream.WriteAsync(bytes);
+                await _stream.FlushAsync();
+            }
+
+            public void Close() => client.Client.Shutdown(SocketShutdown.Both);
+
+            private static int IndexOf(List<byte> bytes, ReadOnlySpan<byte> value)
+            {
+                for (var i = 0; i + value.Length <= bytes.Count; i++)
+                {
+                    var match = true;
+                    for (var j = 0; j < value.Length && match; j++)
+                    {
+                        match = bytes[i + j] == value[j];
+                    }
+
+                    if (match)
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            }
+        }
+    }
+}
