@@ -133,6 +133,38 @@ public sealed class RuntimeApiTransportTests
     }
 
     [Fact]
+    public async Task Preconnect_TheFirstRequest_TakesTheConnectionOpenedInTheBackground()
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            while (true)
+            {
+                await connection.ReadRequestAsync();
+                await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + connection.Index);
+            }
+        });
+        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+
+        transport.Preconnect();
+        await WaitUntilAsync(() => server.Connections == 1);
+        var first = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        var second = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+
+        Assert.Equal(("0", "0", 1), (Encoding.UTF8.GetString(first.Body), Encoding.UTF8.GetString(second.Body), server.Connections));
+    }
+
+    [Fact]
+    public async Task Preconnect_NothingListens_TheFirstRequestReportsIt()
+    {
+        using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
+
+        transport.Preconnect();
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+
+        Assert.StartsWith("The Runtime API cannot be reached", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_NothingListens_IsARuntimeApiExceptionSayingSo()
     {
         using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
@@ -206,6 +238,15 @@ public sealed class RuntimeApiTransportTests
         var response = await transport.SendAsync("POST", "/echo", "application/octet-stream", payload, null, CancellationToken.None);
 
         Assert.True(payload.AsSpan().SequenceEqual(response.Body));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     private static int FreePort()

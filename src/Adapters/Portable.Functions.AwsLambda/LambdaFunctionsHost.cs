@@ -84,6 +84,7 @@ public static partial class LambdaFunctionsHost
         }
 
         using var client = new RuntimeApiClient(runtimeApi);
+        client.Preconnect();
         var environment = new LambdaFunctionEnvironment(configuration);
         ServiceProvider? provider = null;
         try
@@ -323,7 +324,7 @@ public static partial class LambdaFunctionsHost
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
     }
 
-    [LoggerMessage(100, LogLevel.Information, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]
+    [LoggerMessage(100, LogLevel.Debug, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]
     private static partial void LogStarted(ILogger logger, string functionName, int concurrency);
 
     [LoggerMessage(102, LogLevel.Information, "SIGTERM: the runtime stops taking invocations and shuts down.")]

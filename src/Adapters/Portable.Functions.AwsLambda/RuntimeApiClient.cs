@@ -72,6 +72,9 @@ internal sealed class RuntimeApiClient : IDisposable
         _transport = new RuntimeApiTransport(_host, _port, _userAgent);
     }
 
+    /// <summary>Opens the connection to the Runtime API in the background, while the runtime starts.</summary>
+    public void Preconnect() => _transport.Preconnect();
+
     /// <summary>
     /// SnapStart: tells the platform that the runtime is ready to be snapshotted, and returns once this execution
     /// environment has been restored from the snapshot (<c>GET /runtime/restore/next</c>, no timeout).

@@ -60,6 +60,7 @@ internal sealed class RuntimeApiTransport : IDisposable
     private readonly int _port;
     private readonly byte[] _fixedHeaders;
     private readonly ConcurrentStack<Connection> _idle = new();
+    private Task<Connection>? _opening;
     private bool _disposed;
 
     public RuntimeApiTransport(string host, int port, string userAgent)
@@ -68,6 +69,19 @@ internal sealed class RuntimeApiTransport : IDisposable
         _port = port;
         var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
         _fixedHeaders = Encoding.ASCII.GetBytes($"Host: {authority}\r\nUser-Agent: {userAgent}\r\n");
+    }
+
+    /// <summary>
+    /// Opens the first connection in the background — the socket engine's start and the TCP handshake — while the
+    /// runtime builds its services; the first request takes it. A failure to connect surfaces on that request.
+    /// </summary>
+    public void Preconnect()
+    {
+        if (_opening is null)
+        {
+            _opening = ConnectAsync(CancellationToken.None);
+            _opening.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     /// <summary>Sends one request and reads its whole answer.</summary>
@@ -81,6 +95,19 @@ internal sealed class RuntimeApiTransport : IDisposable
             while (true)
             {
                 var reused = _idle.TryPop(out var connection);
+                if (connection is null && Interlocked.Exchange(ref _opening, null) is { } opening)
+                {
+                    try
+                    {
+                        connection = await opening.ConfigureAwait(false);
+                        reused = true; // opened a while ago: the server may have closed it since
+                    }
+                    catch (SocketException)
+                    {
+                        // Connect again below: that failure is the one to report.
+                    }
+                }
+
                 connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
@@ -125,6 +152,11 @@ internal sealed class RuntimeApiTransport : IDisposable
     public void Dispose()
     {
         _disposed = true;
+        if (Interlocked.Exchange(ref _opening, null) is { IsCompletedSuccessfully: true } opened)
+        {
+            opened.Result.Dispose();
+        }
+
         while (_idle.TryPop(out var connection))
         {
             connection.Dispose();

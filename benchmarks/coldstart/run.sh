@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The cold-start harness of docs/benchmarks.md: publishes the samples and their baselines (Native AOT, and JIT
+# self-contained), then measures them interleaved — the Lambda ones against a loopback Runtime API (spawn → first
+# /response), the HTTP ones by polling (spawn → first 200 to a 1 KB POST).
+#   benchmarks/coldstart/run.sh [runs]      (default 17, after 2 discarded rounds)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-17}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+publish() { # <project> <output name> <aot|jit>
+  local flags=(-c Release -r linux-x64 -o "$out/$2")
+  [ "$3" = jit ] && flags+=(--self-contained -p:PublishAot=false)
+  dotnet publish "$1" "${flags[@]}" >"$out/$2.log" 2>&1 || { cat "$out/$2.log"; exit 1; }
+}
+
+echo "== publishing (Native AOT and JIT, linux-x64)"
+publish samples/Greeter/Greeter.AwsLambda lambda-aot aot
+publish benchmarks/coldstart/NaiveLambdaLoop naive-aot aot
+publish samples/Greeter/Greeter.AwsLambda lambda-jit jit
+publish benchmarks/coldstart/NaiveLambdaLoop naive-jit jit
+publish samples/Greeter/Greeter.Http http-aot aot
+publish benchmarks/coldstart/SlimEndpoint slim-aot aot
+publish samples/Greeter/Greeter.Http http-jit jit
+publish benchmarks/coldstart/SlimEndpoint slim-jit jit
+dotnet build benchmarks/coldstart/ColdStart -c Release -o "$out/harness" >"$out/harness.log" 2>&1 || { cat "$out/harness.log"; exit 1; }
+
+harness() { "$out/harness/ColdStart" "$@" --runs "$runs"; }
+echo; echo "== Lambda, Native AOT: spawn → first /response"
+harness lambda "naive loop (AOT)=$out/naive-aot/NaiveLambdaLoop" "Greeter.AwsLambda (AOT)=$out/lambda-aot/Greeter.AwsLambda"
+echo; echo "== Lambda, JIT (self-contained): spawn → first /response"
+harness lambda "naive loop (JIT)=$out/naive-jit/NaiveLambdaLoop" "Greeter.AwsLambda (JIT)=$out/lambda-jit/Greeter.AwsLambda"
+echo; echo "== HTTP, Native AOT: spawn → first 200"
+harness http "slim endpoint (AOT)=$out/slim-aot/SlimEndpoint" "Greeter.Http (AOT)=$out/http-aot/Greeter.Http"
+echo; echo "== HTTP, JIT (self-contained): spawn → first 200"
+harness http "slim endpoint (JIT)=$out/slim-jit/SlimEndpoint" "Greeter.Http (JIT)=$out/http-jit/Greeter.Http"
