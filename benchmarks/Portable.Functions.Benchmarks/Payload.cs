@@ -40,3 +40,35 @@ public sealed class PriceOrder : IFunction<OrderRequest, OrderResponse>
         return new OrderRequest("o-12345", "Ada Lovelace", lines, "Leave the parcel at the door; ring twice. Fragile items inside, handle with care.");
     }
 }
+
+/// <summary>The event every event benchmark delivers the order to: it totals the order, as <see cref="PriceOrder"/> does.</summary>
+public sealed class RecordOrder : IEventFunction<OrderRequest>
+{
+    public Task HandleAsync(FunctionEvent<OrderRequest> functionEvent, FunctionContext context, CancellationToken cancellationToken)
+    {
+        decimal total = 0;
+        foreach (var line in functionEvent.Data.Lines)
+        {
+            total += line.Price * line.Quantity;
+        }
+
+        return total < 0 ? Task.FromException(new InvalidOperationException("negative")) : Task.CompletedTask;
+    }
+}
+
+public sealed record PingRequest(string? Name = null);
+
+public sealed record PingResponse(bool Ok);
+
+/// <summary>The smallest function: what an invocation costs with (almost) nothing to read or write.</summary>
+public sealed class Ping : IFunction<PingRequest, PingResponse>
+{
+    private static readonly Task<PingResponse> Pong = Task.FromResult(new PingResponse(true));
+
+    public Task<PingResponse> HandleAsync(PingRequest request, FunctionContext context, CancellationToken cancellationToken) => Pong;
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PingRequest))]
+[JsonSerializable(typeof(PingResponse))]
+public sealed partial class PingJsonContext : JsonSerializerContext;

@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portable.Functions.AwsLambda;
+
+namespace Portable.Functions.Benchmarks;
+
+/// <summary>
+/// The Lambda runtime between <c>GET /next</c> and <c>POST /response</c>, without the sockets: an HTTP API (payload 2.0)
+/// event carrying the ~1 KB order in, the HTTP API response out; and an SQS batch of ten orders to an event function.
+/// </summary>
+[Config(typeof(BenchmarkSettings))]
+public class LambdaBenchmark
+{
+    private Floor _floor = null!;
+    private ServiceProvider _services = null!;
+    private LambdaFunctionDispatcher _http = null!;
+    private LambdaFunctionDispatcher _sqs = null!;
+    private LambdaFunctionEnvironment _environment = null!;
+    private byte[] _httpEvent = [];
+    private byte[] _sqsEvent = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _floor = new Floor();
+        _services = new ServiceCollection()
+            .AddPortableFunctionsAwsLambda()
+            .AddPortableFunctions(f => f
+                .AddFunction<PriceOrder, OrderRequest, OrderResponse>("price")
+                .AddEventFunction<RecordOrder, OrderRequest>("record")
+                .UseJsonContext(BenchmarkJsonContext.Default))
+            .BuildServiceProvider();
+        var catalog = _services.GetRequiredService<FunctionCatalog>();
+        var lambdaOptions = _services.GetRequiredService<IOptions<AwsLambdaFunctionsOptions>>().Value;
+        var functionsOptions = _services.GetRequiredService<IOptions<FunctionsOptions>>().Value;
+        _http = new LambdaFunctionDispatcher(catalog.Select("price"), lambdaOptions, functionsOptions);
+        _sqs = new LambdaFunctionDispatcher(catalog.Select("record"), lambdaOptions, functionsOptions);
+        _environment = new LambdaFunctionEnvironment(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AWS_LAMBDA_FUNCTION_NAME"] = "bench",
+            ["AWS_REGION"] = "eu-west-1",
+        }).Build());
+
+        var body = Encoding.UTF8.GetString(_floor.Body);
+        _httpEvent = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["version"] = "2.0",
+            ["routeKey"] = "POST /price",
+            ["rawPath"] = "/price",
+            ["rawQueryString"] = "",
+            ["headers"] = new JsonObject { ["content-type"] = "application/json", ["host"] = "abc.execute-api.eu-west-1.amazonaws.com", ["user-agent"] = "bench" },
+            ["requestContext"] = new JsonObject
+            {
+                ["accountId"] = "123456789012",
+                ["apiId"] = "abc",
+                ["domainName"] = "abc.execute-api.eu-west-1.amazonaws.com",
+                ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/price", ["protocol"] = "HTTP/1.1", ["sourceIp"] = "203.0.113.9", ["userAgent"] = "bench" },
+                ["requestId"] = "r-1",
+                ["routeKey"] = "POST /price",
+                ["stage"] = "$default",
+                ["timeEpoch"] = 1767225600000,
+            },
+            ["body"] = body,
+            ["isBase64Encoded"] = false,
+        }.ToJsonString());
+        var records = new JsonArray();
+        for (var i = 0; i < 10; i++)
+        {
+            records.Add(new JsonObject
+            {
+                ["messageId"] = $"0b9f6c56-7d2e-4a5c-9b1f-{i:D12}",
+                ["receiptHandle"] = "AQEB" + new string('x', 64),
+                ["body"] = body,
+                ["attributes"] = new JsonObject { ["ApproximateReceiveCount"] = "1", ["SentTimestamp"] = "1767225600000", ["SenderId"] = "AIDAEXAMPLE", ["ApproximateFirstReceiveTimestamp"] = "1767225600001" },
+                ["messageAttributes"] = new JsonObject(),
+                ["md5OfBody"] = "e4e68fb7bd0e697a0ae8f1bb342846b3",
+                ["eventSource"] = "aws:sqs",
+                ["eventSourceARN"] = "arn:aws:sqs:eu-west-1:123456789012:orders",
+                ["awsRegion"] = "eu-west-1",
+            });
+        }
+
+        _sqsEvent = Encoding.UTF8.GetBytes(new JsonObject { ["Records"] = records }.ToJsonString());
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _floor.Dispose();
+        _services.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: handler + source-gen JSON")]
+    public Task<int> FloorAsync() => _floor.RunAsync(_floor.Body);
+
+    [Benchmark(Description = "Lambda: HTTP API v2 event → response")]
+    public async Task<int> HttpApiAsync()
+    {
+        var outcome = await _http.DispatchAsync(Next(_httpEvent), new LambdaInvocationFeature("r-1", _httpEvent, _environment), CancellationToken.None);
+        return outcome.Response.Length;
+    }
+
+    [Benchmark(Description = "floor × 10 (an SQS batch's work)")]
+    public async Task<int> FloorTimesTenAsync()
+    {
+        var total = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            total += await _floor.RunAsync(_floor.Body);
+        }
+
+        return total;
+    }
+
+    [Benchmark(Description = "Lambda: SQS batch of 10 → batchItemFailures")]
+    public async Task<int> SqsBatchAsync()
+    {
+        var outcome = await _sqs.DispatchAsync(Next(_sqsEvent), new LambdaInvocationFeature("r-2", _sqsEvent, _environment), CancellationToken.None);
+        return outcome.Response.Length;
+    }
+
+    private static RuntimeInvocation Next(byte[] payload) =>
+        new("r-1", DateTimeOffset.UtcNow.AddMinutes(5), "arn:aws:lambda:eu-west-1:123456789012:function:bench", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", null, null, null, payload);
+}
