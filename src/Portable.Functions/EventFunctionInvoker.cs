@@ -110,7 +110,7 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
         }
         catch (JsonException exception)
         {
-            throw new FunctionProblemException(FunctionProblems.Binding(Name, "event data", exception), exception);
+            throw new FunctionProblemException(FunctionProblems.Binding(Name, "event data", exception, _dataType!, bytes.Span), exception);
         }
 
         return data ?? throw new FunctionProblemException(FunctionProblems.MissingInput("Missing event data", $"Function '{Name}' needs event data, not null."));

@@ -135,8 +135,10 @@ internal sealed record InvokerServices(
 /// Finds source-generated type information in the registered contexts, then in the core's own. A context declared
 /// without options — no <see cref="JsonSourceGenerationOptionsAttribute"/>, and naming, case sensitivity and number
 /// handling left at the general defaults — is read and written with <see cref="JsonSerializerDefaults.Web"/>
-/// (camelCase, case-insensitive reads, numbers from strings), as ASP.NET Core and the Azure worker do; a context that
-/// states its options keeps them.
+/// (camelCase, case-insensitive reads, numbers from strings), as ASP.NET Core and the Azure worker do, and strictly:
+/// a constructor parameter without a default value is required and non-nullable members refuse <c>null</c>
+/// (<see cref="JsonSerializerOptions.RespectRequiredConstructorParameters"/>,
+/// <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>). A context that states its options keeps them.
 /// </summary>
 internal sealed class JsonTypeResolver
 {
@@ -200,6 +202,12 @@ internal sealed class JsonTypeResolver
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             PropertyNameCaseInsensitive = true,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
+
+            // A function's input is a contract: a constructor parameter without a default is required, and a member
+            // declared non-nullable does not take null. Missing or null, it is a 400 naming the member — never a
+            // default value the function cannot tell from a real one.
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
             TypeInfoResolver = context,
         };
         options.MakeReadOnly();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Portable.Functions;
 
@@ -49,9 +50,29 @@ public static class FunctionProblems
     internal static FunctionProblem MissingInput(string title, string detail) =>
         new(400, title) { Detail = detail };
 
-    /// <summary>The 400 for a body or event data that is not valid JSON or does not bind: it names the path, line and position.</summary>
-    internal static FunctionProblem Binding(string functionName, string what, JsonException exception)
+    /// <summary>
+    /// The 400 for a body or event data that is not valid JSON or does not bind: it names the path, line and position
+    /// or, when required members are missing, those members (in the <c>errors</c> shape of a validation problem).
+    /// </summary>
+    internal static FunctionProblem Binding(string functionName, string what, JsonException exception, JsonTypeInfo typeInfo, ReadOnlySpan<byte> json)
     {
+        if (exception.Path == "$" && RequiredMembers.FindMissing(typeInfo, json) is { Count: > 0 } missing)
+        {
+            var names = string.Join("', '", missing);
+            var invalid = new FunctionProblem(400, "Invalid " + what)
+            {
+                Detail = $"The {what} is missing the required member{(missing.Count == 1 ? string.Empty : "s")} '{names}' that function '{functionName}' expects.",
+            };
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            foreach (var name in missing)
+            {
+                errors[name] = [$"The {name} field is required."];
+            }
+
+            invalid.Extensions["errors"] = errors;
+            return invalid;
+        }
+
         var detail = $"The {what} is not valid JSON, or does not match the shape function '{functionName}' expects";
         if (exception.Path is { Length: > 0 } path)
         {

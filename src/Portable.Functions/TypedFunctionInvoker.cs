@@ -40,7 +40,7 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
         }
         catch (JsonException exception)
         {
-            throw new FunctionProblemException(FunctionProblems.Binding(Name, "request body", exception), exception);
+            throw new FunctionProblemException(FunctionProblems.Binding(Name, "request body", exception, _requestType, request.Body.Span), exception);
         }
 
         return value ?? throw new FunctionProblemException(FunctionProblems.MissingInput("Missing request body", $"Function '{Name}' needs a JSON request body, not null."));

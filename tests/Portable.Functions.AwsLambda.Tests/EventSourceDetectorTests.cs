@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -66,11 +67,12 @@ public sealed class EventSourceDetectorTests
     }
 
     /// <summary>
-    /// AWS's own sample payloads (tests/vectors/aws): each request is detected as its own
-    /// source and maps without error; each response sample reads with our response shapes and is never taken for an event.
+    /// AWS's own sample payloads (tests/vectors/aws): each request is detected as its own source, and what it maps to
+    /// carries the sample's ids, bodies and attributes; each response sample is never taken for an event, and written
+    /// back through the adapter's response shape it comes out as the sample.
     /// </summary>
     [Fact]
-    public void Detect_EveryAwsSampleVector_IsItsOwnSource_AndMaps()
+    public void Detect_EveryAwsSampleVector_IsItsOwnSource_MapsItsContent_AndResponsesWriteBackAsTheSample()
     {
         var directory = Fixtures.AwsVectorsDirectory();
         Assert.True(Directory.Exists(directory), $"AWS sample vectors are expected at {directory}.");
@@ -126,38 +128,215 @@ public sealed class EventSourceDetectorTests
         _ => throw new InvalidOperationException($"No expectation for the AWS sample '{name}': add one."),
     };
 
+    /// <summary>Maps a sample and compares what was mapped with the sample's own fields: ids, bodies, attributes.</summary>
     private static void Map(LambdaEventSource source, byte[] payload)
     {
+        var sample = JsonNode.Parse(payload)!.AsObject();
         switch (source)
         {
             case LambdaEventSource.ApiGatewayRest:
-                Assert.NotNull(HttpEventMapper.ReadRest(payload).Request);
+                AssertHttp(HttpEventMapper.ReadRest(payload).Request!, sample, (string)sample["httpMethod"]!, (string)sample["path"]!);
                 break;
             case LambdaEventSource.HttpApi:
-                Assert.NotNull(HttpEventMapper.ReadHttpApi(payload).Request);
+                var v2 = HttpEventMapper.ReadHttpApi(payload).Request!;
+                AssertHttp(v2, sample, (string)sample["requestContext"]!["http"]!["method"]!, (string)sample["rawPath"]!);
+                Assert.Equal((string?)sample["rawQueryString"] ?? string.Empty, v2.QueryString);
+                foreach (var cookie in sample["cookies"]?.AsArray() ?? [])
+                {
+                    // AWS's samples hold bare names ("cookie1"): a cookie without '=' has an empty value.
+                    var parts = ((string)cookie!).Split('=', 2);
+                    Assert.Equal(parts.Length == 2 ? parts[1] : string.Empty, v2.Cookies[parts[0]]);
+                }
+
                 break;
             case LambdaEventSource.ApplicationLoadBalancer:
-                Assert.NotNull(HttpEventMapper.ReadAlb(payload).Request);
+                AssertHttp(HttpEventMapper.ReadAlb(payload).Request!, sample, (string)sample["httpMethod"]!, (string)sample["path"]!);
                 break;
             default:
-                Assert.NotEmpty(EventMapper.Read(source, payload).Items);
+                var items = EventMapper.Read(source, payload).Items;
+                var records = sample["Records"]!.AsArray();
+                Assert.Equal(records.Count, items.Length);
+                for (var i = 0; i < items.Length; i++)
+                {
+                    AssertRecord(source, records[i]!.AsObject(), items[i]);
+                }
+
                 break;
         }
     }
 
+    /// <summary>Method, path, every header and query value, and the body of the sample reach the request unchanged.</summary>
+    private static void AssertHttp(FunctionHttpRequest request, JsonObject sample, string method, string path)
+    {
+        Assert.Equal(method, request.Method);
+        Assert.Equal(path, request.Path);
+        if (sample["multiValueHeaders"] is JsonObject multi)
+        {
+            foreach (var (name, values) in multi)
+            {
+                Assert.Equal(values!.AsArray().Select(v => (string)v!), request.Headers[name].ToArray());
+            }
+        }
+        else if (sample["headers"] is JsonObject headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                Assert.Equal((string)value!, request.GetHeader(name));
+            }
+        }
+
+        if (sample["multiValueQueryStringParameters"] is JsonObject multiQuery)
+        {
+            foreach (var (name, values) in multiQuery)
+            {
+                Assert.Equal(values!.AsArray().Select(v => (string)v!), request.Query[name].ToArray());
+            }
+        }
+        else if (sample["queryStringParameters"] is JsonObject query)
+        {
+            foreach (var (name, value) in query)
+            {
+                // Payload 2.0 joins a repeated parameter's values with commas; the request keeps each value.
+                Assert.Equal((string)value!, string.Join(",", request.Query[name].ToArray()));
+            }
+        }
+
+        var body = (string?)sample["body"];
+        var expected = body is null ? [] : sample["isBase64Encoded"]?.GetValue<bool>() == true ? Convert.FromBase64String(body) : Encoding.UTF8.GetBytes(body);
+        Assert.Equal(expected, request.Body.ToArray());
+    }
+
+    /// <summary>A record's id, data and the attributes that become extensions, against the sample record.</summary>
+    private static void AssertRecord(LambdaEventSource source, JsonObject record, EventItem item)
+    {
+        var envelope = item.Envelope;
+        switch (source)
+        {
+            case LambdaEventSource.Sqs:
+                Assert.Equal(((string)record["messageId"]!, (string)record["messageId"]!), (envelope.Id, item.ItemIdentifier));
+                Assert.Equal((string)record["eventSourceARN"]!, envelope.Source);
+                Assert.Equal((string)record["body"]!, Encoding.UTF8.GetString(envelope.Data.Span));
+                Assert.Equal((string)record["awsRegion"]!, envelope.Extensions["awsregion"]);
+                Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)record["attributes"]!["SentTimestamp"]!, System.Globalization.CultureInfo.InvariantCulture)), envelope.Time);
+                foreach (var (name, attribute) in record["messageAttributes"]!.AsObject())
+                {
+                    Assert.Equal((string?)attribute!["stringValue"] ?? (string?)attribute["binaryValue"], envelope.Extensions[EventMapper.ExtensionName(name)]);
+                }
+
+                break;
+            case LambdaEventSource.Sns:
+                var sns = record["Sns"]!;
+                Assert.Equal((string)sns["MessageId"]!, envelope.Id);
+                Assert.Equal((string)sns["TopicArn"]!, envelope.Source);
+                Assert.Equal((string)sns["Message"]!, Encoding.UTF8.GetString(envelope.Data.Span));
+                Assert.Equal(DateTimeOffset.Parse((string)sns["Timestamp"]!, System.Globalization.CultureInfo.InvariantCulture), envelope.Time);
+                Assert.Equal((string)record["EventSubscriptionArn"]!, envelope.Extensions["subscriptionarn"]);
+                break;
+            case LambdaEventSource.S3:
+                var s3 = record["s3"]!;
+                var change = Assert.IsType<StorageObjectChange>(envelope.BoundData);
+                Assert.Equal((string)s3["bucket"]!["name"]!, change.Bucket);
+                Assert.Equal(System.Net.WebUtility.UrlDecode((string)s3["object"]!["key"]!), change.Key);
+                Assert.Equal((long?)s3["object"]!["size"], change.Size);
+                Assert.Equal((string?)s3["object"]!["eTag"], change.ETag);
+                Assert.Equal((string)s3["bucket"]!["arn"]!, envelope.Source);
+                Assert.Equal("com.amazonaws.s3." + (string)record["eventName"]!, envelope.Type);
+                break;
+            case LambdaEventSource.Kinesis:
+                var kinesis = record["kinesis"]!;
+                Assert.Equal(((string)record["eventID"]!, (string)kinesis["sequenceNumber"]!), (envelope.Id, item.ItemIdentifier));
+                Assert.Equal(Convert.FromBase64String((string)kinesis["data"]!), envelope.Data.ToArray());
+                Assert.Equal((string)kinesis["partitionKey"]!, envelope.Subject);
+                Assert.Equal((string)record["eventSourceARN"]!, envelope.Source);
+                break;
+            case LambdaEventSource.DynamoDbStreams:
+                var stream = record["dynamodb"]!;
+                Assert.Equal(((string)record["eventID"]!, (string)stream["SequenceNumber"]!), (envelope.Id, item.ItemIdentifier));
+                Assert.True(JsonNode.DeepEquals(stream, JsonNode.Parse(envelope.Data.Span)), "the dynamodb member is the event's data, unchanged");
+                Assert.Equal("com.amazonaws.dynamodb." + (string)record["eventName"]!, envelope.Type);
+                Assert.Equal((string)record["eventSourceARN"]!, envelope.Source);
+                break;
+            default:
+                throw new InvalidOperationException($"No record comparison for {source}: add one.");
+        }
+    }
+
+    /// <summary>
+    /// AWS's sample responses, read into the function's response and written back by the adapter, come out as the sample:
+    /// the same status, body, encoding, headers and cookies (and ALB's status description).
+    /// </summary>
     private static void ReadResponse(string name, byte[] payload)
     {
-        if (name.StartsWith("alb-", StringComparison.Ordinal))
+        var sample = JsonNode.Parse(payload)!.AsObject();
+        var response = new FunctionHttpResponse
         {
-            Assert.NotNull(JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.AlbResponse));
-        }
-        else if (name.StartsWith("lambda-urls-", StringComparison.Ordinal))
+            StatusCode = (int)sample["statusCode"]!,
+            Body = sample["isBase64Encoded"]?.GetValue<bool>() == true ? Convert.FromBase64String((string)sample["body"]!) : Encoding.UTF8.GetBytes((string?)sample["body"] ?? string.Empty),
+        };
+        var headers = sample["multiValueHeaders"] as JsonObject ?? sample["headers"]!.AsObject();
+        foreach (var (header, values) in headers)
         {
-            Assert.NotNull(JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.HttpApiResponse));
+            var list = values is JsonArray array ? array.Select(v => (string)v!).ToArray() : [(string)values!];
+            if (header.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                response.ContentType = list[0];
+            }
+            else if (header.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var cookie in list)
+                {
+                    response.Cookies.Add(cookie);
+                }
+            }
+            else
+            {
+                response.Headers[header] = list;
+            }
         }
-        else
+
+        foreach (var cookie in sample["cookies"]?.AsArray() ?? [])
         {
-            Assert.NotNull(JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.ProxyResponse));
+            response.Cookies.Add((string)cookie!);
         }
+
+        // A body without a Content-Type is bytes to the adapter (written base64); the samples' bodies are text.
+        response.ContentType ??= "text/plain";
+
+        var written = JsonNode.Parse(name.StartsWith("alb-", StringComparison.Ordinal) ? HttpEventMapper.WriteAlb(response, multiValue: true)
+            : name.StartsWith("lambda-urls-", StringComparison.Ordinal) ? HttpEventMapper.WriteHttpApi(response)
+            : HttpEventMapper.WriteRest(response))!.AsObject();
+
+        Assert.Equal((int)sample["statusCode"]!, (int)written["statusCode"]!);
+        Assert.Equal((string?)sample["body"], (string?)written["body"]);
+        Assert.Equal(sample["isBase64Encoded"]?.GetValue<bool>() ?? false, written["isBase64Encoded"]?.GetValue<bool>() ?? false);
+        if (sample["statusDescription"] is { } description)
+        {
+            Assert.Equal((string)description!, (string?)written["statusDescription"]);
+        }
+
+        foreach (var (header, values) in headers)
+        {
+            var expected = values is JsonArray array ? array.Select(v => (string)v!).ToArray() : [(string)values!];
+            Assert.Equal(expected, WrittenHeader(written, header));
+        }
+
+        if (sample["cookies"] is JsonArray cookies)
+        {
+            Assert.Equal(cookies.Select(c => (string)c!), written["cookies"]!.AsArray().Select(c => (string)c!));
+        }
+    }
+
+    /// <summary>A header's values in a written response, wherever the shape puts them (names compared without case).</summary>
+    private static string[] WrittenHeader(JsonObject written, string name)
+    {
+        foreach (var member in (string[])["multiValueHeaders", "headers"])
+        {
+            if (written[member] is JsonObject headers && headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Value: { } value })
+            {
+                return value is JsonArray array ? [.. array.Select(v => (string)v!)] : [(string)value!];
+            }
+        }
+
+        return [];
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Portable.Functions.TestUtilities;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -404,6 +405,27 @@ public sealed class LambdaRuntimeTests
 
         Assert.Equal("response", result.Kind);
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c65"}]}""", result.Body);
+    }
+
+    [Fact]
+    public async Task SqsEvent_RecordsMissingARequiredField_AreReportedAlone_AndTheOthersReachTheFunction()
+    {
+        var received = new ReceivedInputs();
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddGreeterFunctions().AddInputRecorder(received), handler: "order-placed");
+        var bodies = (string[])["""{"orderId":"o-1","amount":1}""", """{"orderId":"o-2"}""", """{"orderId":null,"amount":2}""", """{"orderId":"o-4","amount":4}"""];
+        var records = bodies.Select((body, i) => new System.Text.Json.Nodes.JsonObject
+        {
+            ["messageId"] = "m-" + i,
+            ["body"] = body,
+            ["eventSource"] = "aws:sqs",
+            ["eventSourceARN"] = "arn:aws:sqs:eu-west-1:210987654321:orders",
+            ["awsRegion"] = "eu-west-1",
+        });
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue(new System.Text.Json.Nodes.JsonObject { ["Records"] = new System.Text.Json.Nodes.JsonArray([.. records]) }.ToJsonString()));
+
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-1"},{"itemIdentifier":"m-2"}]}""", result.Body);
+        Assert.Equal([("m-0", "o-1"), ("m-3", "o-4")], received.Events<Greeter.Functions.Order>().Select(e => (e.Id, e.Data.OrderId)));
     }
 
     [Fact]

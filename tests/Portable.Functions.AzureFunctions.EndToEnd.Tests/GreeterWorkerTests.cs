@@ -84,6 +84,19 @@ public sealed class GreeterWorkerTests(GreeterAppFixture fixture) : IClassFixtur
         Assert.Contains("400", result.Error!.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"orderId":"o-3"}""", "amount")]
+    [InlineData("""{"amount":3}""", "orderId")]
+    public async Task OrderPlaced_MessageWithoutARequiredField_FailsTheInvocationNamingIt_AndTheFunctionDoesNotRun(string message, string missing)
+    {
+        var result = await Host.InvokeQueueAsync("order-placed", new QueueTriggerMessage(message));
+
+        Assert.Equal(InvocationStatus.Failure, result.Status);
+        Assert.Contains("400", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{missing}'", result.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Logs, l => l.Message.Contains("accepted", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Greet_HundredSequentialThenTwentyConcurrent_AllAnswered()
     {

@@ -74,6 +74,8 @@ public sealed class AzureEventTests : IAsyncDisposable
     [InlineData("""{"orderId":""", 400)]
     [InlineData("<order/>", 400)]
     [InlineData("", 400)]
+    [InlineData("""{"orderId":"o-1"}""", 400)]
+    [InlineData("""{"orderId":null,"amount":1}""", 400)]
     public async Task Queue_MessageThatDoesNotBind_FailsWithTheProblem(string message, int status)
     {
         var exception = await Assert.ThrowsAsync<FunctionFailedException>(() => AzureFunctionsEntryPoint.QueueAsync("order-placed", "orders", message, _worker.NewContext("order-placed", QueueMetadata)));
@@ -81,6 +83,7 @@ public sealed class AzureEventTests : IAsyncDisposable
         Assert.Equal(FunctionStatus.Rejected, exception.Result!.Status);
         Assert.Equal(status, exception.Result.StatusCode);
         Assert.Contains("(invocation ", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_worker.Logs.Entries, e => e.Message.Contains("accepted", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -14,7 +14,11 @@ internal static class HttpInvocations
     }
 
     /// <summary>The ASP.NET Core integration: the function gets the real <see cref="HttpRequest"/> and writes to its response.</summary>
-    public static async Task<Answer> AspNetCoreAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, string body, params (string Name, string Value)[] headers)
+    public static Task<Answer> AspNetCoreAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, string body, params (string Name, string Value)[] headers) =>
+        AspNetCoreAsync(context, functionName, method, path, contentType, Encoding.UTF8.GetBytes(body), headers);
+
+    /// <summary>The ASP.NET Core integration, with a body of any bytes.</summary>
+    public static async Task<Answer> AspNetCoreAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, byte[] bytes, params (string Name, string Value)[] headers)
     {
         var http = new DefaultHttpContext { RequestServices = context.InstanceServices };
         var request = http.Request;
@@ -24,7 +28,6 @@ internal static class HttpInvocations
         var query = path.IndexOf('?', StringComparison.Ordinal);
         request.Path = query < 0 ? path : path[..query];
         request.QueryString = query < 0 ? QueryString.Empty : new QueryString(path[query..]);
-        var bytes = Encoding.UTF8.GetBytes(body);
         request.Body = new MemoryStream(bytes);
         request.ContentLength = bytes.Length;
         if (contentType is not null)
@@ -50,10 +53,13 @@ internal static class HttpInvocations
     }
 
     /// <summary>The built-in model: the function gets <see cref="Microsoft.Azure.Functions.Worker.Http.HttpRequestData"/> and answers with <c>HttpResponseData</c>.</summary>
-    public static async Task<Answer> HttpRequestDataAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, string body, params (string Name, string Value)[] headers)
+    public static Task<Answer> HttpRequestDataAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, string body, params (string Name, string Value)[] headers) =>
+        HttpRequestDataAsync(context, functionName, method, path, contentType, Encoding.UTF8.GetBytes(body), headers);
+
+    /// <summary>The built-in model, with a body of any bytes.</summary>
+    public static async Task<Answer> HttpRequestDataAsync(TestFunctionContext context, string functionName, string method, string path, string? contentType, byte[] bytes, params (string Name, string Value)[] headers)
     {
         // The host forwards the request's own headers, Host and Content-Length included.
-        var bytes = Encoding.UTF8.GetBytes(body);
         var all = new List<KeyValuePair<string, string>> { new("Host", "greeter.azurewebsites.net") };
         if (bytes.Length > 0)
         {

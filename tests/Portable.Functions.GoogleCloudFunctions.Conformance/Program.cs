@@ -10,11 +10,14 @@ using Portable.Functions.GoogleCloudFunctions;
 //   cloudevent  writes the received CloudEvent, in structured JSON, to function_output.json
 //   typed       answers {"payload": <request>}
 //   concurrent  sleeps one second, then answers
+//   gated       (ours, not the suite's) answers only once ?expect=N requests are inside it together — proves
+//               concurrency without a clock; 503 when they did not all arrive within 30 seconds
 return await GoogleCloudFunctionsHost.RunAsync(args, services => services.AddPortableFunctions(f => f
     .AddHttpFunction<HttpConformance>("http")
     .AddEventFunction<CloudEventConformance, byte[]>("cloudevent")
     .AddFunction<TypedConformance, JsonElement, TypedResponse>("typed")
     .AddHttpFunction<ConcurrentConformance>("concurrent")
+    .AddHttpFunction<GatedConformance>("gated")
     .UseJsonContext(ConformanceJsonContext.Default)));
 
 internal static class Output
@@ -56,6 +59,31 @@ internal sealed class ConcurrentConformance : IHttpFunction
     {
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         return FunctionHttpResponse.Empty(200);
+    }
+}
+
+internal sealed class GatedConformance : IHttpFunction
+{
+    private static readonly TaskCompletionSource AllInside = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static int s_inside;
+
+    public async Task<FunctionHttpResponse> HandleAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var expected = int.Parse(request.Query.TryGetValue("expect", out var value) ? value.ToString() : "10", System.Globalization.CultureInfo.InvariantCulture);
+        if (Interlocked.Increment(ref s_inside) >= expected)
+        {
+            AllInside.TrySetResult();
+        }
+
+        try
+        {
+            await AllInside.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            return FunctionHttpResponse.Text("together");
+        }
+        catch (TimeoutException)
+        {
+            return FunctionHttpResponse.Text($"only {Volatile.Read(ref s_inside)} of {expected} arrived together", 503);
+        }
     }
 }
 

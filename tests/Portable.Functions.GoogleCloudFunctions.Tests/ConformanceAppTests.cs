@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -69,19 +68,19 @@ public sealed class ConformanceAppTests
     }
 
     [Fact]
-    public async Task Concurrent_TenOneSecondInvocations_RunTogether()
+    public async Task Concurrent_TenInvocations_AreAllInsideTheFunctionTogether()
     {
-        await using var app = await ConformanceApp.StartAsync("concurrent", "http");
-        using var warmUp = await app.Client.PostAsync("/", new StringContent("""{"data":"hello"}""", Encoding.UTF8, "application/json"));
-        Assert.True(warmUp.IsSuccessStatusCode);
+        // The suite's own check times ten one-second calls; here a gate proves it without a clock: each call answers only
+        // once all ten are inside the function at the same time.
+        await using var app = await ConformanceApp.StartAsync("gated", "http");
 
-        var clock = Stopwatch.StartNew();
-        var calls = Enumerable.Range(0, 10).Select(_ => app.Client.PostAsync("/", new StringContent("""{"data":"hello"}""", Encoding.UTF8, "application/json")));
+        var calls = Enumerable.Range(0, 10).Select(_ => app.Client.PostAsync("/?expect=10", new StringContent("""{"data":"hello"}""", Encoding.UTF8, "application/json")));
         var responses = await Task.WhenAll(calls);
-        clock.Stop();
 
-        Assert.All(responses, response => Assert.True(response.IsSuccessStatusCode));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"ten concurrent one-second invocations took {clock.Elapsed}");
+        foreach (var response in responses)
+        {
+            Assert.Equal("together", await response.Content.ReadAsStringAsync());
+        }
     }
 
     /// <summary>What the conformance validator compares: id, source, subject, type, time as an instant, datacontenttype, data as JSON.</summary>

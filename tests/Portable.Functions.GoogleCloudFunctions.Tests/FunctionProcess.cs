@@ -24,10 +24,12 @@ internal sealed class FunctionProcess : IAsyncDisposable
     public string WorkingDirectory { get; }
 
     /// <summary>Starts <c>dotnet &lt;assembly&gt; [args]</c> with <c>PORT</c> and <paramref name="environment"/>, and waits until it serves <paramref name="target"/>.</summary>
-    public static async Task<FunctionProcess> StartAsync(string assemblyPath, string target, string[] args, params (string Name, string Value)[] environment)
+    public static Task<FunctionProcess> StartAsync(string assemblyPath, string target, string[] args, params (string Name, string Value)[] environment) =>
+        LoopbackPorts.StartAsync(port => StartAsync(assemblyPath, target, args, port, environment));
+
+    private static async Task<FunctionProcess> StartAsync(string assemblyPath, string target, string[] args, int port, (string Name, string Value)[] environment)
     {
         var directory = Directory.CreateTempSubdirectory("pf-gcf-").FullName;
-        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet", [assemblyPath, .. args])
         {
             WorkingDirectory = directory,
@@ -69,14 +71,22 @@ internal sealed class FunctionProcess : IAsyncDisposable
         var running = new FunctionProcess(process, directory, port);
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            // Ready, or exited (a port taken in between, a start-up error), or silent for a minute.
+            await Task.WhenAny(ready.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(60));
         }
         catch (TimeoutException)
+        {
+        }
+
+        if (!ready.Task.IsCompleted)
         {
             await running.DisposeAsync();
             lock (output)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(assemblyPath)} did not start serving '{target}':\n{output}");
+                var text = output.ToString();
+                throw LoopbackPorts.SaysPortInUse(text)
+                    ? new PortInUseException(text)
+                    : new InvalidOperationException($"{Path.GetFileName(assemblyPath)} did not start serving '{target}' on port {port}:\n{text}");
             }
         }
 

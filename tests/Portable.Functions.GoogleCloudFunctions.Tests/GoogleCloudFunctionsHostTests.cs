@@ -3,6 +3,7 @@ using System.Text;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
+using Greeter.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Snapshooter.Xunit3;
@@ -16,6 +17,11 @@ public sealed class GoogleCloudFunctionsHostTests
     private static readonly JsonEventFormatter Formatter = new();
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>The Greeter's event function on the host, with what it receives recorded.</summary>
+    private static Task<RunningGcfHost> StartOrderPlacedAsync() => RunningGcfHost.StartAsync(s => s.AddGreeterFunctions().AddInputRecorder(), "order-placed");
+
+    private static IReadOnlyList<FunctionEvent<Order>> Received(RunningGcfHost host) => host.App.Services.GetRequiredService<ReceivedInputs>().Events<Order>();
 
     private static CloudEvent PubSubOrder(string orderJson) => new()
     {
@@ -85,11 +91,16 @@ public sealed class GoogleCloudFunctionsHostTests
     [InlineData(ContentMode.Structured)]
     public async Task EventTarget_PubSubCloudEvent_DeliversTheDecodedMessage(ContentMode mode)
     {
-        await using var host = await RunningGcfHost.StartAsync(s => s.AddGreeterFunctions(), "order-placed");
+        await using var host = await StartOrderPlacedAsync();
 
         using var response = await host.Client.PostAsync("/", PubSubOrder("""{"orderId":"o-1","amount":12.5}""").ToHttpContent(mode, Formatter));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = Assert.Single(Received(host));
+        Assert.Equal(("msg-1", "//pubsub.googleapis.com/projects/acme/topics/orders", "google.cloud.pubsub.topic.v1.messagePublished"), (received.Id, received.Source, received.Type));
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), received.Time);
+        Assert.Equal(new Order("o-1", 12.5m), received.Data);
+        Assert.Equal("test", received.Extensions["origin"]);
     }
 
     [Theory]
@@ -109,28 +120,38 @@ public sealed class GoogleCloudFunctionsHostTests
     [Fact]
     public async Task EventTarget_LegacyPubSubEvent_IsConvertedAndDelivered()
     {
-        await using var host = await RunningGcfHost.StartAsync(s => s.AddGreeterFunctions(), "order-placed");
+        await using var host = await StartOrderPlacedAsync();
         var legacy = File.ReadAllText(Paths.Fixture("pubsub-nested"));
 
         using var response = await host.Client.PostAsync("/", Json(legacy));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = Assert.Single(Received(host));
+        Assert.Equal(("1215011316659232", "//pubsub.googleapis.com/projects/acme-prod/topics/orders", "google.cloud.pubsub.topic.v1.messagePublished"), (received.Id, received.Source, received.Type));
+        Assert.Equal(DateTimeOffset.Parse("2024-02-01T08:15:30.5Z", System.Globalization.CultureInfo.InvariantCulture), received.Time);
+        Assert.Equal(new Order("o1", 4m), received.Data);
+        Assert.Equal(("checkout", "high"), (received.Extensions["origin"], received.Extensions["priority"]));
     }
 
     [Fact]
     public async Task EventTarget_PubSubPush_IsConvertedAndDelivered()
     {
-        await using var host = await RunningGcfHost.StartAsync(s => s.AddGreeterFunctions(), "order-placed");
+        await using var host = await StartOrderPlacedAsync();
 
         using var response = await host.Client.PostAsync("/projects/acme-prod/topics/orders", Json(File.ReadAllText(Paths.Fixture("pubsub-push"))));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = Assert.Single(Received(host));
+        Assert.Equal(("2070443601311540", "//pubsub.googleapis.com/projects/acme-prod/topics/orders"), (received.Id, received.Source));
+        Assert.Equal(DateTimeOffset.Parse("2024-02-01T08:20:00.999Z", System.Globalization.CultureInfo.InvariantCulture), received.Time);
+        Assert.Equal(new Order("o2", 7m), received.Data);
+        Assert.Equal("batch-job", received.Extensions["origin"]);
     }
 
     [Fact]
     public async Task EventTarget_MalformedCloudEvents_Return400_AndKeepServing()
     {
-        await using var host = await RunningGcfHost.StartAsync(s => s.AddGreeterFunctions(), "order-placed");
+        await using var host = await StartOrderPlacedAsync();
         using var missingSource = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json("{}") };
         missingSource.Headers.Add("ce-specversion", "1.0");
         missingSource.Headers.Add("ce-id", "1");
@@ -148,17 +169,23 @@ public sealed class GoogleCloudFunctionsHostTests
         Assert.Equal(HttpStatusCode.BadRequest, unknownLegacy.StatusCode);
         Snapshot.Match(await DescribeAsync(binary));
         Assert.Equal(HttpStatusCode.NoContent, fine.StatusCode);
+        Assert.Equal("o-3", Assert.Single(Received(host)).Data.OrderId);
     }
 
-    [Fact]
-    public async Task EventTarget_DataThatDoesNotBind_Returns400WithoutXGoogleStatus()
+    [Theory]
+    [InlineData("""{"orderId":"o-4","amount":"lots"}""", "$.amount")]
+    [InlineData("""{"orderId":"o-4"}""", "amount")]
+    [InlineData("""{"orderId":null,"amount":1}""", "$.orderId")]
+    public async Task EventTarget_DataThatDoesNotBind_Returns400NamingTheMember_WithoutXGoogleStatus(string order, string named)
     {
-        await using var host = await RunningGcfHost.StartAsync(s => s.AddGreeterFunctions(), "order-placed");
+        await using var host = await StartOrderPlacedAsync();
 
-        using var response = await host.Client.PostAsync("/", PubSubOrder("""{"orderId":"o-4","amount":"lots"}""").ToHttpContent(ContentMode.Binary, Formatter));
+        using var response = await host.Client.PostAsync("/", PubSubOrder(order).ToHttpContent(ContentMode.Binary, Formatter));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"'{named}'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(response.Headers.Contains(FunctionsFrameworkHandler.StatusHeader));
+        Assert.Empty(Received(host));
     }
 
     [Fact]

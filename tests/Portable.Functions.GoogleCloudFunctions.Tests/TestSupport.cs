@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -78,14 +79,17 @@ internal static class Describe
 [System.Text.Json.Serialization.JsonSerializable(typeof(StorageObjectChange))]
 internal sealed partial class DescribeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
-/// <summary>The real Functions Framework host on a free loopback port, serving one target.</summary>
+/// <summary>The real Functions Framework host on loopback port 0 (the port it got is read back), serving one target.</summary>
 public sealed class RunningGcfHost : IAsyncDisposable
 {
-    private RunningGcfHost(WebApplication app, int port)
+    private RunningGcfHost(WebApplication app, Uri address)
     {
         App = app;
-        Client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    public Uri Address { get; }
 
     public WebApplication App { get; }
 
@@ -93,13 +97,14 @@ public sealed class RunningGcfHost : IAsyncDisposable
 
     public static async Task<RunningGcfHost> StartAsync(Action<IServiceCollection> configureServices, string? target, Action<GoogleCloudFunctionsOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var port = LoopbackPorts.Free();
         var builder = GoogleCloudFunctionsHost.CreateBuilder([], o =>
         {
-            o.Port = port;
             o.Target = target;
             configure?.Invoke(o);
         });
+
+        // The contract's port is a fixed number; a test binds port 0 instead and reads the port it got.
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -110,7 +115,7 @@ public sealed class RunningGcfHost : IAsyncDisposable
         var app = builder.Build();
         app.MapFunctionsFramework();
         await app.StartAsync();
-        return new RunningGcfHost(app, port);
+        return new RunningGcfHost(app, new Uri(app.Urls.Single()));
     }
 
     public async ValueTask DisposeAsync()

@@ -47,6 +47,49 @@ public sealed class FunctionsHttpHostTests
     }
 
     [Fact]
+    public async Task ClientDisconnectsMidRequest_TheFunctionsTokenIsCancelled_AndTheHostKeepsServing()
+    {
+        var hold = new HoldUntilCancelled();
+        await using var host = await RunningHost.StartAsync(s => s.AddSingleton(hold).AddPortableFunctions(f => f.AddHttpFunction<HoldUntilCancelledFunction>("hold").AddHttpFunction<Inspect>("text")));
+        using var abort = new CancellationTokenSource();
+
+        var call = host.Client.GetAsync("/hold", abort.Token);
+        await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await abort.CancelAsync(); // HttpClient aborts the connection
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        await hold.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        using var next = await host.Client.GetAsync("/text", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    public sealed class HoldUntilCancelled
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public sealed class HoldUntilCancelledFunction(HoldUntilCancelled hold) : IHttpFunction
+    {
+        public async Task<FunctionHttpResponse> HandleAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+        {
+            hold.Entered.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                hold.Cancelled.TrySetResult();
+                throw;
+            }
+
+            return FunctionHttpResponse.Text("never");
+        }
+    }
+
+    [Fact]
     public async Task Requests_AreServedConcurrently()
     {
         await using var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());

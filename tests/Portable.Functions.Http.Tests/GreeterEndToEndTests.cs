@@ -4,18 +4,25 @@ using System.Text;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
+using Greeter.Functions;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Functions.TestUtilities;
 using Snapshooter.Xunit3;
 
 namespace Portable.Functions.Http.Tests;
 
-/// <summary>The reference sample's fixed contract (design section 8), over a real loopback socket.</summary>
+/// <summary>
+/// The reference sample's fixed contract (design section 8), over a real loopback socket. What the event function
+/// received (ids, attributes, data) is recorded by a middleware beside the sample's own functions.
+/// </summary>
 public sealed class GreeterEndToEndTests : IAsyncLifetime
 {
     private static readonly JsonEventFormatter Formatter = new();
     private RunningHost _host = null!;
 
-    public async ValueTask InitializeAsync() => _host = await RunningHost.StartAsync(s => s.AddGreeterFunctions());
+    public async ValueTask InitializeAsync() => _host = await RunningHost.StartAsync(s => s.AddGreeterFunctions().AddInputRecorder());
+
+    private IReadOnlyList<FunctionEvent<Order>> Received => _host.App.Services.GetRequiredService<ReceivedInputs>().Events<Order>();
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
@@ -95,11 +102,16 @@ public sealed class GreeterEndToEndTests : IAsyncLifetime
     [Theory]
     [InlineData(ContentMode.Binary)]
     [InlineData(ContentMode.Structured)]
-    public async Task OrderPlaced_CloudEvent_Returns204(ContentMode mode)
+    public async Task OrderPlaced_CloudEvent_Returns204_AndTheFunctionGetsItsAttributesAndData(ContentMode mode)
     {
         using var response = await _host.Client.PostAsync("/order-placed", Order("o-1", 12.5).ToHttpContent(mode, Formatter));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = Assert.Single(Received);
+        Assert.Equal(("1.0", "evt-o-1", "//shop/orders", "com.example.order.placed"), (received.SpecVersion, received.Id, received.Source, received.Type));
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), received.Time);
+        Assert.Equal("application/json", received.DataContentType);
+        Assert.Equal(new Order("o-1", 12.5m), received.Data);
     }
 
     [Theory]
@@ -116,33 +128,57 @@ public sealed class GreeterEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OrderPlaced_PlainJson_Returns204()
+    public async Task OrderPlaced_PlainJson_Returns204_AndTheBodyIsTheEventsData()
     {
         using var response = await _host.Client.PostAsync("/order-placed", Json("""{"orderId":"o-3","amount":1}"""));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = Assert.Single(Received);
+        Assert.Equal(("/order-placed", FunctionEvent.HttpRequestType), (received.Source, received.Type));
+        Assert.False(string.IsNullOrEmpty(received.Id));
+        Assert.Equal(new Order("o-3", 1m), received.Data);
     }
 
     [Fact]
-    public async Task OrderPlaced_Batch_Returns204()
+    public async Task OrderPlaced_Batch_Returns204_AndEveryEventReachesTheFunctionInOrder()
     {
         var content = new[] { Order("o-4", 1), Order("o-5", 2) }.ToHttpContent(Formatter);
 
         using var response = await _host.Client.PostAsync("/order-placed", content);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal([("evt-o-4", new Order("o-4", 1m)), ("evt-o-5", new Order("o-5", 2m))], Received.Select(e => (e.Id, e.Data)));
     }
 
     [Fact]
     public async Task OrderPlaced_DataThatDoesNotBind_Returns400()
     {
         var cloudEvent = Order("o-6", 1);
-        cloudEvent.Data = "{\"orderId\": 5, \"amount\": \"lots\"}";
+        cloudEvent.Data = new Dictionary<string, object> { ["orderId"] = "o-6", ["amount"] = "lots" };
 
         using var response = await _host.Client.PostAsync("/order-placed", cloudEvent.ToHttpContent(ContentMode.Binary, Formatter));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(Received);
         Snapshot.Match(await Snapshots.DescribeAsync(response));
+    }
+
+    [Theory]
+    [InlineData("""{"orderId":"o-7"}""", "missing-amount")]
+    [InlineData("""{"amount":1}""", "missing-orderId")]
+    [InlineData("""{}""", "missing-both")]
+    [InlineData("""{"orderId":null,"amount":1}""", "null-orderId")]
+    public async Task OrderPlaced_RequiredFieldMissingOrNull_Returns400NamingIt_AndTheFunctionDoesNotRun(string data, string name)
+    {
+        using var plain = await _host.Client.PostAsync("/order-placed", Json(data));
+        var cloudEvent = Order("o-7", 1);
+        cloudEvent.Data = System.Text.Json.JsonDocument.Parse(data).RootElement;
+        using var binary = await _host.Client.PostAsync("/order-placed", cloudEvent.ToHttpContent(ContentMode.Binary, Formatter));
+
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, binary.StatusCode);
+        Assert.Empty(Received);
+        Snapshot.Match(await Snapshots.DescribeAsync(binary), Snapshooter.SnapshotNameExtension.Create(name));
     }
 
     [Fact]

@@ -13,7 +13,39 @@ public sealed class GreeterProcessTests
     [Fact]
     public async Task GreeterHttp_StartedWithPort_ServesGreetAndPrintsItsBanner()
     {
-        var port = LoopbackPorts.Free();
+        var (process, port, output) = await LoopbackPorts.StartAsync(StartAsync);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+
+            using var ok = await client.PostAsync("/greet", new StringContent("""{"name":"Ada"}""", Encoding.UTF8, "application/json"));
+            using var bad = await client.PostAsync("/greet", new StringContent("not json", Encoding.UTF8, "application/json"));
+
+            Assert.True(HttpStatusCode.OK == ok.StatusCode, Output(output));
+            Assert.Equal("""{"message":"Hello, Ada!"}""", await ok.Content.ReadAsStringAsync());
+            Assert.True(HttpStatusCode.BadRequest == bad.StatusCode, Output(output));
+            Assert.Contains("POST /greet", Output(output), StringComparison.Ordinal);
+            Assert.Contains("POST /order-placed", Output(output), StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+    }
+
+    private static string Output(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    /// <summary>Starts the entry project with <c>PORT</c> and waits for its banner; on failure the exception carries its output.</summary>
+    private static async Task<(Process Process, int Port, StringBuilder Output)> StartAsync(int port)
+    {
         var start = new ProcessStartInfo("dotnet", [EntryAssemblyPath()])
         {
             RedirectStandardOutput = true,
@@ -24,44 +56,43 @@ public sealed class GreeterProcessTests
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("DOTNET_RUNNING_IN_CONTAINER");
 
-        using var process = Process.Start(start)!;
+        var process = Process.Start(start)!;
         var output = new StringBuilder();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
+        void Collect(string? line)
         {
             lock (output)
             {
-                output.AppendLine(e.Data);
+                output.AppendLine(line);
             }
 
-            if (e.Data?.Contains($"listening on http://localhost:{port}", StringComparison.Ordinal) == true)
+            if (line?.Contains($"listening on http://localhost:{port}", StringComparison.Ordinal) == true)
             {
                 listening.TrySetResult();
             }
-        };
+        }
+
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
-
-            using var ok = await client.PostAsync("/greet", new StringContent("""{"name":"Ada"}""", Encoding.UTF8, "application/json"));
-            using var bad = await client.PostAsync("/greet", new StringContent("not json", Encoding.UTF8, "application/json"));
-
-            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-            Assert.Equal("""{"message":"Hello, Ada!"}""", await ok.Content.ReadAsStringAsync());
-            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-            lock (output)
-            {
-                Assert.Contains("POST /greet", output.ToString(), StringComparison.Ordinal);
-                Assert.Contains("POST /order-placed", output.ToString(), StringComparison.Ordinal);
-            }
+            await Task.WhenAny(listening.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(60));
         }
-        finally
+        catch (TimeoutException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
         }
+
+        if (listening.Task.IsCompleted)
+        {
+            return (process, port, output);
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+        var text = Output(output);
+        throw LoopbackPorts.SaysPortInUse(text) ? new PortInUseException(text) : new InvalidOperationException($"Greeter.Http did not start on port {port}:\n{text}");
     }
 }

@@ -2,8 +2,8 @@ using Portable.Functions;
 
 namespace Greeter.Functions;
 
-/// <summary>The body of a <c>greet</c> request.</summary>
-public sealed record GreetRequest(string? Name);
+/// <summary>The body of a <c>greet</c> request. The name is optional to the binding so that <c>greet</c> itself answers a missing one with its validation problem.</summary>
+public sealed record GreetRequest(string? Name = null);
 
 /// <summary>The body of a <c>greet</c> response.</summary>
 public sealed record GreetResponse(string Message);

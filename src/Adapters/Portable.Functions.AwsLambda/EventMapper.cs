@@ -80,7 +80,7 @@ internal static class EventMapper
 
                     if (name == "SentTimestamp" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var sent))
                     {
-                        time = DateTimeOffset.FromUnixTimeMilliseconds(sent);
+                        time = FromEpochMilliseconds(sent);
                     }
 
                     if (name == "MessageGroupId")
@@ -257,7 +257,7 @@ internal static class EventMapper
                 Source = record.EventSourceArn ?? "aws:kinesis",
                 Type = KinesisType,
                 Subject = kinesis.PartitionKey,
-                Time = kinesis.ApproximateArrivalTimestamp is { } arrival ? DateTimeOffset.FromUnixTimeMilliseconds((long)(arrival * 1000)) : null,
+                Time = kinesis.ApproximateArrivalTimestamp is { } arrival ? FromEpochMilliseconds(arrival * 1000) : null,
                 DataContentType = SniffContentType(data),
                 Extensions = extensions,
                 Data = data,
@@ -282,8 +282,8 @@ internal static class EventMapper
             var sequenceNumber = stream.TryGetProperty("SequenceNumber", out var sequence) && sequence.ValueKind == JsonValueKind.String
                 ? sequence.GetString()!
                 : throw new JsonException($"DynamoDB record {i} has no SequenceNumber.");
-            DateTimeOffset? time = stream.TryGetProperty("ApproximateCreationDateTime", out var created) && created.TryGetDouble(out var seconds)
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
+            DateTimeOffset? time = stream.TryGetProperty("ApproximateCreationDateTime", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetDouble(out var seconds)
+                ? FromEpochMilliseconds(seconds * 1000)
                 : null;
             var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
             AddIfSet(extensions, "sequencenumber", sequenceNumber);
@@ -369,6 +369,10 @@ internal static class EventMapper
             extensions.TryAdd(name, value);
         }
     }
+
+    /// <summary>A time in epoch milliseconds, or none when the number is not a time (outside what a DateTimeOffset holds, NaN).</summary>
+    private static DateTimeOffset? FromEpochMilliseconds(double milliseconds) =>
+        milliseconds is >= -62_135_596_800_000d and <= 253_402_300_799_999d ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds) : null;
 
     private static DateTimeOffset? ParseTime(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;

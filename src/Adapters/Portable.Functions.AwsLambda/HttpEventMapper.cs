@@ -68,7 +68,7 @@ internal static class HttpEventMapper
 
                 foreach (var value in values)
                 {
-                    AddQuery(query, queryString, name, value, queryDecoded);
+                    AddQuery(query, queryString, name, value ?? string.Empty, queryDecoded); // a null in the list is an empty value, as in the single-value map
                 }
             }
         }

@@ -53,7 +53,7 @@ internal sealed class LambdaFunctionDispatcher
             {
                 if (_function.Kind == FunctionKind.Event)
                 {
-                    return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent("The event is not valid JSON: " + exception.Message));
+                    return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent("The event is not valid JSON" + Where(exception)));
                 }
 
                 // The typed invoker reports where the JSON breaks (line and position) as a 400.
@@ -92,8 +92,26 @@ internal sealed class LambdaFunctionDispatcher
         }
         catch (JsonException exception)
         {
-            return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent($"The payload is not a valid {source} event: {exception.Message}"));
+            return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent($"The payload is not a valid {source} event{Where(exception)}"));
         }
+    }
+
+    /// <summary>
+    /// Says where a payload broke, safe to show a caller: System.Text.Json's messages name .NET types ("could not be
+    /// converted to System.String"), so only its path and position are used; the mapper's own messages (no position)
+    /// are written for callers and used as they are.
+    /// </summary>
+    private static string Where(JsonException exception)
+    {
+        if (exception.Path is null && exception.LineNumber is null)
+        {
+            return ": " + exception.Message;
+        }
+
+        var where = exception.Path is { Length: > 0 } path ? $" at '{path}'" : string.Empty;
+        return exception.LineNumber is { } line
+            ? where + string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}).")
+            : where + ".";
     }
 
     /// <summary>The error report of a failure the core answered: the exception's type for a function that threw, else the status's name.</summary>

@@ -78,9 +78,9 @@ internal static class LegacyEventConverter
         }
 
         var context = root["context"] as JsonObject;
-        var legacyType = GetString(context, "eventType") ?? GetString(root, "eventType")
+        var legacyType = NonEmpty(GetString(context, "eventType") ?? GetString(root, "eventType"))
             ?? throw new InvalidCloudEventException("The legacy event has no eventType.");
-        var id = GetString(context, "eventId") ?? GetString(root, "eventId")
+        var id = NonEmpty(GetString(context, "eventId") ?? GetString(root, "eventId"))
             ?? throw new InvalidCloudEventException("The legacy event has no eventId.");
         var timestamp = GetString(context, "timestamp") ?? GetString(root, "timestamp");
         var resourceNode = context is not null && context.ContainsKey("resource") ? context["resource"] : root["resource"];
@@ -143,11 +143,14 @@ internal static class LegacyEventConverter
 
     private static readonly Dictionary<string, string> NoExtensions = new(0, StringComparer.Ordinal);
 
+    /// <summary>An empty id or type is as missing as an absent one: a CloudEvent's required attributes are non-empty.</summary>
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     private static FunctionEventEnvelope ConvertPubSubPush(JsonObject root, string requestPath)
     {
         var message = (JsonObject)root["message"]!;
         var subscription = GetString(root, "subscription")!;
-        var id = GetString(message, "messageId") ?? GetString(message, "message_id")
+        var id = NonEmpty(GetString(message, "messageId") ?? GetString(message, "message_id"))
             ?? throw new InvalidCloudEventException("The Pub/Sub push message has no messageId.");
         var publishTime = GetString(message, "publishTime") ?? GetString(message, "publish_time");
 

@@ -67,7 +67,7 @@ public class FunctionRequestHandler
             // The server could not read the request (a malformed chunked body, a truncated one): the client's mistake.
             var problem = exception.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? FunctionProblems.PayloadTooLarge(MaxRequestBodySize)
-                : new FunctionProblem(exception.StatusCode is >= 400 and < 500 ? exception.StatusCode : 400, "Bad Request") { Detail = "The request could not be read: " + exception.Message };
+                : new FunctionProblem(exception.StatusCode is >= 400 and < 500 ? exception.StatusCode : 400, "Bad Request") { Detail = "The request could not be read: it was malformed or ended early." };
             result = Function.Reject(problem, CreateInvocation(context, null, null));
         }
         catch (Exception exception) when (!context.Response.HasStarted)
