@@ -6,6 +6,9 @@ public static class ShippedPackages
     /// <summary>The core package, whose readme snippet is the user's function library the other snippets register.</summary>
     public const string Core = "Portable.Functions";
 
+    /// <summary>The template package (<c>dotnet new install</c>), which has no assembly.</summary>
+    public const string Templates = "Portable.Functions.Templates";
+
     /// <summary>Gets the library packages and their project folders relative to the repository root.</summary>
     public static IReadOnlyDictionary<string, string> Libraries { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -18,8 +21,11 @@ public static class ShippedPackages
         ["Portable.Functions.AzureFunctions.Testing"] = "src/Adapters/Portable.Functions.AzureFunctions.Testing",
     };
 
-    /// <summary>Gets every package.</summary>
-    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(Libraries, StringComparer.Ordinal);
+    /// <summary>Gets every package: the libraries and the templates.</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(Libraries, StringComparer.Ordinal)
+    {
+        [Templates] = "src/Portable.Functions.Templates",
+    };
 
     /// <summary>Theory data: the id of every package.</summary>
     public static TheoryData<string> Ids => [.. All.Keys];
