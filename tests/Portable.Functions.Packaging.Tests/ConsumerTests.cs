@@ -181,7 +181,8 @@ public sealed partial class ConsumerTests(ConsumerFeed feed) : IClassFixture<Con
         var app = await feed.CreateAsync("pf-lambda", "Jit", "--aot", "false");
 
         var project = await File.ReadAllTextAsync(Path.Combine(app, "Jit.AwsLambda", "Jit.AwsLambda.csproj"));
-        Assert.DoesNotContain("PublishAot", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("<PublishAot>", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("<StripSymbols>", project, StringComparison.Ordinal);
         Assert.DoesNotContain("#if", project, StringComparison.Ordinal);
         await feed.DotnetAsync(app, "build", "Jit.slnx", "--disable-build-servers");
     }
