@@ -6,14 +6,18 @@ using System.Text;
 
 // Cold start, measured from outside: spawn a published program, time it to its first answer, kill it, repeat.
 //
-//   ColdStart lambda [--runs 17] [--discard 2] name=path [name=path ...]
+//   ColdStart lambda [--runs 17] [--discard 2] [--warm 500] name=path [name=path ...]
 //       Serves a Lambda Runtime API on loopback; the time is process start → the first POST /response received.
-//   ColdStart http [--runs 17] [--discard 2] name=path [name=path ...]
+//       Then the process gets --warm more invocations, back to back: "warm µs" is the mean time of one of them
+//       (the first /response → the last one, divided by their number), the Runtime API's own time included.
+//   ColdStart http [--runs 17] [--discard 2] [--requests 2000] name=path [name=path ...]
 //       Sets PORT; the time is process start → the first 200 to a 1 KB POST /greet (polled on a fresh connection).
+//       Then --requests more 1 KB POSTs on one keep-alive connection, and as many on 32 connections at once:
+//       "req/s" at 1 and at 32 connections (client and server share the machine).
 //
 // The programs are measured interleaved (run 1 of each, then run 2 of each, ...), the first --discard rounds are
 // dropped, and each line reports the median, min, max, the ratio of the medians to the first program (the baseline),
-// the resident set at the first answer, and the file's size.
+// the resident set at the first answer, the file's size, and the medians of the warm figures with their ratios.
 if (args.Length < 2 || args[0] is not ("lambda" or "http"))
 {
     Console.Error.WriteLine("usage: ColdStart lambda|http [--runs N] [--discard N] name=path [name=path ...]");
@@ -23,6 +27,8 @@ if (args.Length < 2 || args[0] is not ("lambda" or "http"))
 var mode = args[0];
 var runs = 17;
 var discard = 2;
+var warm = 500;
+var requests = 2000;
 var programs = new List<(string Name, string Path)>();
 for (var i = 1; i < args.Length; i++)
 {
@@ -34,6 +40,12 @@ for (var i = 1; i < args.Length; i++)
         case "--discard":
             discard = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
+        case "--warm":
+            warm = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--requests":
+            requests = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
         default:
             var equals = args[i].IndexOf('=', StringComparison.Ordinal);
             programs.Add(equals > 0 ? (args[i][..equals], Path.GetFullPath(args[i][(equals + 1)..])) : (Path.GetFileName(args[i]), Path.GetFullPath(args[i])));
@@ -41,13 +53,13 @@ for (var i = 1; i < args.Length; i++)
     }
 }
 
-var samples = programs.ToDictionary(p => p.Name, _ => new List<(double Ms, long RssKb)>());
+var samples = programs.ToDictionary(p => p.Name, _ => new List<Sample>());
 using var runtimeApi = mode == "lambda" ? RuntimeApiMock.Start() : null;
 for (var round = 0; round < runs + discard; round++)
 {
     foreach (var (name, path) in programs)
     {
-        var sample = mode == "lambda" ? await MeasureLambdaAsync(path, runtimeApi!) : await MeasureHttpAsync(path);
+        var sample = mode == "lambda" ? await MeasureLambdaAsync(path, runtimeApi!, warm) : await MeasureHttpAsync(path, requests);
         if (round >= discard)
         {
             samples[name].Add(sample);
@@ -56,13 +68,21 @@ for (var round = 0; round < runs + discard; round++)
 }
 
 var baseline = Median(samples[programs[0].Name].Select(s => s.Ms));
-Console.WriteLine($"{"program",-28} {"median ms",10} {"min",8} {"max",8} {"ratio",7} {"RSS MB",8} {"size MB",8}");
+var baselineWarm = Median(samples[programs[0].Name].Select(s => s.Warm));
+var baselineWarm32 = Median(samples[programs[0].Name].Select(s => s.Warm32));
+var warmHeader = mode == "lambda" ? $" {"warm µs",9} {"ratio",7}" : $" {"req/s ×1",9} {"ratio",7} {"req/s ×32",9} {"ratio",7}";
+Console.WriteLine($"{"program",-28} {"median ms",10} {"min",8} {"max",8} {"ratio",7} {"RSS MB",8} {"size MB",8}{warmHeader}");
 foreach (var (name, path) in programs)
 {
     var times = samples[name].Select(s => s.Ms).ToList();
     var median = Median(times);
     var rss = Median(samples[name].Select(s => (double)s.RssKb)) / 1024;
-    Console.WriteLine($"{name,-28} {median,10:F2} {times.Min(),8:F2} {times.Max(),8:F2} {median / baseline,7:F2} {rss,8:F1} {new FileInfo(path).Length / 1024.0 / 1024.0,8:F2}");
+    var warmMedian = Median(samples[name].Select(s => s.Warm));
+    var warm32Median = Median(samples[name].Select(s => s.Warm32));
+    var warmColumns = mode == "lambda"
+        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2}"
+        : $" {warmMedian,9:F0} {warmMedian / baselineWarm,7:F2} {warm32Median,9:F0} {warm32Median / baselineWarm32,7:F2}";
+    Console.WriteLine($"{name,-28} {median,10:F2} {times.Min(),8:F2} {times.Max(),8:F2} {median / baseline,7:F2} {rss,8:F1} {new FileInfo(path).Length / 1024.0 / 1024.0,8:F2}{warmColumns}");
 }
 
 return 0;
@@ -73,9 +93,9 @@ static double Median(IEnumerable<double> values)
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
-static async Task<(double Ms, long RssKb)> MeasureLambdaAsync(string path, RuntimeApiMock api)
+static async Task<Sample> MeasureLambdaAsync(string path, RuntimeApiMock api, int warm)
 {
-    var run = api.NewRun();
+    var run = api.NewRun(warm);
     var start = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
     start.Environment["AWS_LAMBDA_RUNTIME_API"] = $"127.0.0.1:{api.Port}";
     start.Environment["_HANDLER"] = "greet";
@@ -88,6 +108,13 @@ static async Task<(double Ms, long RssKb)> MeasureLambdaAsync(string path, Runti
     _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
     var answered = await run.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
     var rss = ReadRssKb(process.Id);
+    var warmUs = 0.0;
+    if (warm > 0)
+    {
+        var last = await run.LastAnswered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        warmUs = Stopwatch.GetElapsedTime(answered.At, last).TotalMicroseconds / warm;
+    }
+
     process.Kill(entireProcessTree: true);
     await process.WaitForExitAsync();
     if (!answered.Body.Contains("Hello, Ada!", StringComparison.Ordinal))
@@ -95,10 +122,10 @@ static async Task<(double Ms, long RssKb)> MeasureLambdaAsync(string path, Runti
         throw new InvalidOperationException($"{path} answered '{answered.Body}'.");
     }
 
-    return (Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss);
+    return new Sample(Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss, warmUs, 0);
 }
 
-static async Task<(double Ms, long RssKb)> MeasureHttpAsync(string path)
+static async Task<Sample> MeasureHttpAsync(string path, int requests)
 {
     int port;
     using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -151,11 +178,41 @@ static async Task<(double Ms, long RssKb)> MeasureHttpAsync(string path)
         }
 
         var rss = ReadRssKb(process.Id);
+        var one = requests > 0 ? await ThroughputAsync(port, body, requests, 1) : 0;
+        var many = requests > 0 ? await ThroughputAsync(port, body, requests, 32) : 0;
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
-        return (Stopwatch.GetElapsedTime(started, at).TotalMilliseconds, rss);
+        return new Sample(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds, rss, one, many);
     }
 }
+
+// Requests per second for `requests` 1 KB POSTs spread over `connections` keep-alive connections, after a warm-up of
+// one request per connection.
+static async Task<double> ThroughputAsync(int port, byte[] body, int requests, int connections)
+{
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+    using var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    async Task SendAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/json");
+            using var response = await client.PostAsync("/greet", content);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK || !text.Contains("Hello, Ada!", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"a warm request was answered {(int)response.StatusCode} '{text}'.");
+            }
+        }
+    }
+
+    await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendAsync(1)));
+    var started = Stopwatch.GetTimestamp();
+    await Task.WhenAll(Enumerable.Range(0, connections).Select(c => SendAsync((requests / connections) + (c < requests % connections ? 1 : 0))));
+    return requests / Stopwatch.GetElapsedTime(started).TotalSeconds;
+}
+
 
 static long ReadRssKb(int pid)
 {
@@ -171,8 +228,9 @@ static long ReadRssKb(int pid)
 }
 
 /// <summary>
-/// A Lambda Runtime API on loopback, on raw sockets so that it answers in microseconds: the first GET /next of a run
-/// gets {"name":"Ada"}, later ones wait until the run ends; the first POST /response completes the run.
+/// A Lambda Runtime API on loopback, on raw sockets so that it answers in microseconds: the first 1 + warm GET /next
+/// of a run get {"name":"Ada"} (each with its own request id), later ones wait until the run ends; the first POST
+/// /response is the cold start, the last one the end of the warm invocations.
 /// </summary>
 internal sealed class RuntimeApiMock : IDisposable
 {
@@ -191,10 +249,10 @@ internal sealed class RuntimeApiMock : IDisposable
         return mock;
     }
 
-    public Run NewRun()
+    public Run NewRun(int warm)
     {
         _run.Ended.TrySetResult();
-        _run = new Run();
+        _run = new Run { Warm = warm };
         return _run;
     }
 
@@ -274,7 +332,8 @@ internal sealed class RuntimeApiMock : IDisposable
 
                     if (head.StartsWith("GET /2018-06-01/runtime/invocation/next", StringComparison.Ordinal))
                     {
-                        if (Interlocked.Exchange(ref run.Delivered, 1) == 1)
+                        var invocation = Interlocked.Increment(ref run.Delivered);
+                        if (invocation > 1 + run.Warm)
                         {
                             await run.Ended.Task; // the next invocation never comes: the process is killed
                             return;
@@ -282,7 +341,7 @@ internal sealed class RuntimeApiMock : IDisposable
 
                         var deadline = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds();
                         var answer = Encoding.ASCII.GetBytes(
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
+                            $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-{invocation:D12}\r\n"
                             + $"Lambda-Runtime-Deadline-Ms: {deadline}\r\nLambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:coldstart\r\n"
                             + $"Lambda-Runtime-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1\r\nContent-Length: {Event.Length}\r\n\r\n");
                         await socket.SendAsync(answer.Concat(Event).ToArray());
@@ -292,7 +351,16 @@ internal sealed class RuntimeApiMock : IDisposable
                         await socket.SendAsync("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n"u8.ToArray());
                         if (head.Contains("/response ", StringComparison.Ordinal))
                         {
-                            run.Answered.TrySetResult((at, body));
+                            var answered = Interlocked.Increment(ref run.Responses);
+                            if (answered == 1)
+                            {
+                                run.Answered.TrySetResult((at, body));
+                            }
+
+                            if (answered == 1 + run.Warm)
+                            {
+                                run.LastAnswered.TrySetResult(at);
+                            }
                         }
                         else
                         {
@@ -312,8 +380,17 @@ internal sealed class RuntimeApiMock : IDisposable
     {
         public int Delivered;
 
+        public int Responses;
+
+        public int Warm { get; init; }
+
         public TaskCompletionSource<(long At, string Body)> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<long> LastAnswered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>One measured process: its cold start, its resident set then, and its warm figures.</summary>
+internal readonly record struct Sample(double Ms, long RssKb, double Warm, double Warm32);
