@@ -11,8 +11,10 @@ namespace Portable.Functions.AwsLambda.Tests;
 /// </summary>
 public sealed class RuntimeApiTransportTests
 {
-    [Fact]
-    public async Task SendAsync_ContentLengthAnswer_ReadsStatusHeadersAndBody_AndSendsTheRequestAsWritten()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_ContentLengthAnswer_ReadsStatusHeadersAndBody_AndSendsTheRequestAsWritten(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
         {
@@ -22,7 +24,7 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests/1.0");
 
-        var response = await transport.SendAsync("POST", "/2018-06-01/runtime/invocation/r-0/error", "application/json", "{}"u8.ToArray(), [("Lambda-Runtime-Function-Error-Type", "Bad\r\nInjected: yes")], CancellationToken.None);
+        var response = await On(caller, () => transport.SendAsync("POST", "/2018-06-01/runtime/invocation/r-0/error", "application/json", "{}"u8.ToArray(), [("Lambda-Runtime-Function-Error-Type", "Bad\r\nInjected: yes")], CancellationToken.None));
 
         Assert.Equal((200, "hello", "r-1"), (response.Status, Encoding.UTF8.GetString(response.Body), response.Header("Lambda-Runtime-Aws-Request-Id")));
         var sent = Assert.Single(server.Received);
@@ -32,8 +34,10 @@ public sealed class RuntimeApiTransportTests
         Assert.EndsWith("\r\nContent-Length: 2\r\n\r\n{}", sent, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SendAsync_ChunkedAnswerWithExtensionsAndTrailers_DeliveredOneByteAtATime_IsReassembled()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_ChunkedAnswerWithExtensionsAndTrailers_DeliveredOneByteAtATime_IsReassembled(Caller caller)
     {
         const string answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;name=value\r\n{\"a\"\r\nB\r\n:\"0123456\"}\r\n0\r\nX-Trailer: t\r\n\r\n";
         await using var server = ScriptedServer.Start(async connection =>
@@ -46,13 +50,15 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
 
-        var response = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        var response = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
 
         Assert.Equal("""{"a":"0123456"}""", Encoding.UTF8.GetString(response.Body));
     }
 
-    [Fact]
-    public async Task SendAsync_KeptAliveConnection_IsReused_AndOneClosedByTheServer_IsReplacedWithoutLosingTheRequest()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_KeptAliveConnection_IsReused_AndOneClosedByTheServer_IsReplacedWithoutLosingTheRequest(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
         {
@@ -68,15 +74,17 @@ public sealed class RuntimeApiTransportTests
         var answers = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            answers.Add(Encoding.UTF8.GetString((await transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None)).Body));
+            answers.Add(Encoding.UTF8.GetString((await On(caller, () => transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None))).Body));
         }
 
         Assert.Equal(["0", "1", "0"], answers);
         Assert.Equal(2, server.Connections);
     }
 
-    [Fact]
-    public async Task SendAsync_ConnectionCloseOrAnswerUntilTheEnd_OpensANewConnectionForTheNextRequest()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_ConnectionCloseOrAnswerUntilTheEnd_OpensANewConnectionForTheNextRequest(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
         {
@@ -88,15 +96,17 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
 
-        var first = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
-        var second = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        var first = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        var second = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
 
         Assert.Equal(("c1", "until the end"), (Encoding.UTF8.GetString(first.Body), Encoding.UTF8.GetString(second.Body)));
         Assert.Equal(2, server.Connections);
     }
 
-    [Fact]
-    public async Task SendAsync_InterimContinue_IsSkipped()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_InterimContinue_IsSkipped(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
         {
@@ -105,19 +115,25 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
 
-        var response = await transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None);
+        var response = await On(caller, () => transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None));
 
         Assert.Equal(202, response.Status);
     }
 
     [Theory]
-    [InlineData("SSH-2.0-OpenSSH_9.6\r\n\r\n", "not HTTP/1.1")]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "after 5 of 10 bytes")]
-    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size")]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", "invalid Content-Length")]
-    [InlineData("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed header")]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Le", "in the middle of its answer")]
-    public async Task SendAsync_AnswerThatIsNotValidHttp_IsARuntimeApiException(string answer, string expected)
+    [InlineData("SSH-2.0-OpenSSH_9.6\r\n\r\n", "not HTTP/1.1", Caller.ThreadPool)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "after 5 of 10 bytes", Caller.ThreadPool)]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size", Caller.ThreadPool)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", "invalid Content-Length", Caller.ThreadPool)]
+    [InlineData("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed header", Caller.ThreadPool)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Le", "in the middle of its answer", Caller.ThreadPool)]
+    [InlineData("SSH-2.0-OpenSSH_9.6\r\n\r\n", "not HTTP/1.1", Caller.MainThread)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "after 5 of 10 bytes", Caller.MainThread)]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size", Caller.MainThread)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", "invalid Content-Length", Caller.MainThread)]
+    [InlineData("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed header", Caller.MainThread)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Le", "in the middle of its answer", Caller.MainThread)]
+    public async Task SendAsync_AnswerThatIsNotValidHttp_IsARuntimeApiException(string answer, string expected, Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
         {
@@ -127,13 +143,15 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
 
-        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None)));
 
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Preconnect_TheFirstRequest_TakesTheConnectionOpenedInTheBackground()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task Preconnect_TheFirstRequest_TakesTheConnectionOpenedInTheBackground(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
         {
@@ -145,37 +163,43 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
 
-        transport.Preconnect();
+        await On(caller, () => Task.FromResult(Preconnect(transport)));
         await WaitUntilAsync(() => server.Connections == 1);
-        var first = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
-        var second = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        var first = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        var second = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
 
         Assert.Equal(("0", "0", 1), (Encoding.UTF8.GetString(first.Body), Encoding.UTF8.GetString(second.Body), server.Connections));
     }
 
-    [Fact]
-    public async Task Preconnect_NothingListens_TheFirstRequestReportsIt()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task Preconnect_NothingListens_TheFirstRequestReportsIt(Caller caller)
     {
         using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
 
-        transport.Preconnect();
-        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        await On(caller, () => Task.FromResult(Preconnect(transport)));
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None)));
 
         Assert.StartsWith("The Runtime API cannot be reached", exception.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SendAsync_NothingListens_IsARuntimeApiExceptionSayingSo()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_NothingListens_IsARuntimeApiExceptionSayingSo(Caller caller)
     {
         using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
 
-        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None)));
 
         Assert.StartsWith("The Runtime API cannot be reached", exception.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SendAsync_CancelledWhileWaiting_ThrowsOperationCanceled_AndTheNextRequestUsesANewConnection()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_CancelledWhileWaiting_ThrowsOperationCanceled_AndTheNextRequestUsesANewConnection(Caller caller)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = ScriptedServer.Start(async connection =>
@@ -192,8 +216,8 @@ public sealed class RuntimeApiTransportTests
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transport.SendAsync("GET", "/next", null, default, null, cancel.Token));
-        var response = await transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, cancel.Token)));
+        var response = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
         release.SetResult();
 
         Assert.Equal("ok", Encoding.UTF8.GetString(response.Body));
@@ -222,8 +246,10 @@ public sealed class RuntimeApiTransportTests
         Assert.Equal(["0", "1", "2", "3"], responses.Select(r => Encoding.UTF8.GetString(r.Body)).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public async Task SendAsync_LargeBody_IsSentAndReadWhole()
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    public async Task SendAsync_LargeBody_IsSentAndReadWhole(Caller caller)
     {
         var payload = new byte[6 * 1024 * 1024];
         Random.Shared.NextBytes(payload);
@@ -235,9 +261,51 @@ public sealed class RuntimeApiTransportTests
         });
         using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
 
-        var response = await transport.SendAsync("POST", "/echo", "application/octet-stream", payload, null, CancellationToken.None);
+        var response = await On(caller, () => transport.SendAsync("POST", "/echo", "application/octet-stream", payload, null, CancellationToken.None));
 
         Assert.True(payload.AsSpan().SequenceEqual(response.Body));
+    }
+
+    /// <summary>
+    /// Where a request is made: on a thread-pool thread (asynchronous socket calls), or on a thread of its own without a
+    /// synchronization context, as the process's main thread is (blocking socket calls).
+    /// </summary>
+    public enum Caller
+    {
+        ThreadPool,
+        MainThread,
+    }
+
+    private static Task<T> On<T>(Caller caller, Func<Task<T>> request)
+    {
+        if (caller == Caller.ThreadPool)
+        {
+            return Task.Run(request);
+        }
+
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var task = request();
+                Assert.True(task.IsCompleted, "A request on a thread of its own completes before it returns.");
+                done.SetResult(task.GetAwaiter().GetResult());
+            }
+            catch (Exception exception)
+            {
+                done.SetException(exception);
+            }
+        })
+        { IsBackground = true };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static bool Preconnect(RuntimeApiTransport transport)
+    {
+        transport.Preconnect();
+        return true;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

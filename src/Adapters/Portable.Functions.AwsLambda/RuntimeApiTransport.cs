@@ -50,6 +50,14 @@ internal sealed class RuntimeApiResponse(int status, List<KeyValuePair<string, s
 /// carry a <c>Content-Length</c>, be chunked (trailers are read and ignored), or end with the connection. A request
 /// that finds its kept-alive connection closed by the server before any answer is sent again on a new one. Idle
 /// connections are pooled, so concurrent loops (Lambda Managed Instances) each get one.
+/// <para>
+/// A request made on a thread that is neither a thread-pool thread nor under a synchronization context — the
+/// process's main thread, where the single invocation loop runs — uses blocking socket calls: that thread has nothing
+/// else to do while it waits for the next invocation, and the answer wakes it directly, where asynchronous I/O would
+/// start the socket engine's thread and thread-pool workers at cold start and hand every answer from one to the other
+/// (see docs/benchmarks.md). Cancelling such a request closes its connection. Requests on other threads (concurrent
+/// loops, tests) are asynchronous.
+/// </para>
 /// </summary>
 internal sealed class RuntimeApiTransport : IDisposable
 {
@@ -72,12 +80,23 @@ internal sealed class RuntimeApiTransport : IDisposable
     }
 
     /// <summary>
-    /// Opens the first connection in the background — the socket engine's start and the TCP handshake — while the
-    /// runtime builds its services; the first request takes it. A failure to connect surfaces on that request.
+    /// Opens the first connection — on the main thread at once (a loopback handshake), elsewhere in the background while
+    /// the runtime builds its services; the first request takes it. A failure to connect surfaces on that request.
     /// </summary>
     public void Preconnect()
     {
-        if (_opening is null)
+        if (CanBlock())
+        {
+            try
+            {
+                _idle.Push(Connect());
+            }
+            catch (SocketException)
+            {
+                // The first request connects again and reports the failure.
+            }
+        }
+        else if (_opening is null)
         {
             _opening = ConnectAsync(CancellationToken.None);
             _opening.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -90,6 +109,7 @@ internal sealed class RuntimeApiTransport : IDisposable
         (string Name, string Value)[]? headers, CancellationToken cancellationToken)
     {
         var request = FormatHead(method, path, contentType, body, headers);
+        var blocking = CanBlock();
         try
         {
             while (true)
@@ -108,10 +128,12 @@ internal sealed class RuntimeApiTransport : IDisposable
                     }
                 }
 
-                connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                connection ??= blocking ? Connect() : await ConnectAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var (response, keepAlive) = await connection.ExchangeAsync(request, body, cancellationToken).ConfigureAwait(false);
+                    var (response, keepAlive) = blocking
+                        ? connection.Exchange(request, body, cancellationToken)
+                        : await connection.ExchangeAsync(request, body, cancellationToken).ConfigureAwait(false);
                     if (keepAlive && !_disposed)
                     {
                         _idle.Push(connection);
@@ -123,7 +145,7 @@ internal sealed class RuntimeApiTransport : IDisposable
 
                     return response;
                 }
-                catch (StaleConnectionException) when (reused)
+                catch (StaleConnectionException) when (reused && !cancellationToken.IsCancellationRequested)
                 {
                     // The server closed the kept-alive connection before it read this request: send it again.
                     connection.Dispose();
@@ -134,6 +156,11 @@ internal sealed class RuntimeApiTransport : IDisposable
                     throw;
                 }
             }
+        }
+        catch (Exception exception) when (blocking && cancellationToken.IsCancellationRequested && exception is not OperationCanceledException)
+        {
+            // A blocking request is cancelled by closing its connection: whatever that made the socket throw means this.
+            throw new OperationCanceledException(null, exception, cancellationToken);
         }
         catch (StaleConnectionException exception)
         {
@@ -196,17 +223,39 @@ internal sealed class RuntimeApiTransport : IDisposable
         return new ArraySegment<byte>(buffer, 0, written);
     }
 
-    private async Task<Connection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>Whether a request on this thread may block it (see the class's remarks).</summary>
+    private static bool CanBlock() => SynchronizationContext.Current is null && !Thread.CurrentThread.IsThreadPoolThread;
+
+    private EndPoint EndPoint() => IPAddress.TryParse(_host, out var address) ? new IPEndPoint(address, _port)
+        : _host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(IPAddress.Loopback, _port)
+        : new DnsEndPoint(_host, _port);
+
+    private static Socket NewSocket(EndPoint endPoint) => endPoint.AddressFamily == AddressFamily.InterNetworkV6
+        ? new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+        : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+
+    private Connection Connect()
     {
-        EndPoint endPoint = IPAddress.TryParse(_host, out var address) ? new IPEndPoint(address, _port)
-            : _host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(IPAddress.Loopback, _port)
-            : new DnsEndPoint(_host, _port);
-        var socket = endPoint.AddressFamily == AddressFamily.InterNetworkV6
-            ? new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var endPoint = EndPoint();
+        var socket = NewSocket(endPoint);
         try
         {
-            socket.NoDelay = true;
+            socket.Connect(endPoint);
+            return new Connection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<Connection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var endPoint = EndPoint();
+        var socket = NewSocket(endPoint);
+        try
+        {
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
             return new Connection(socket);
         }
@@ -226,15 +275,37 @@ internal sealed class RuntimeApiTransport : IDisposable
         private byte[] _buffer = new byte[16 * 1024];
         private int _start;
         private int _end;
+        private bool _blocking;
+
+        /// <summary>
+        /// <see cref="ExchangeAsync"/> with blocking socket calls, on the calling thread: every await in it completes at
+        /// once. Cancelling closes the connection, which ends a blocked call.
+        /// </summary>
+        public (RuntimeApiResponse Response, bool KeepAlive) Exchange(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        {
+            _blocking = true;
+            using var closeOnCancel = cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket)
+                : default;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return ExchangeAsync(head, body, cancellationToken).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _blocking = false;
+            }
+        }
 
         public async Task<(RuntimeApiResponse Response, bool KeepAlive)> ExchangeAsync(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
         {
             try
             {
-                await socket.SendAsync(head, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                await SendAsync(head, cancellationToken).ConfigureAwait(false);
                 if (!body.IsEmpty)
                 {
-                    await socket.SendAsync(body, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(body, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown)
@@ -378,7 +449,7 @@ internal sealed class RuntimeApiTransport : IDisposable
             var read = buffered;
             while (read < length)
             {
-                var count = await socket.ReceiveAsync(body.AsMemory(read), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var count = await ReceiveAsync(body.AsMemory(read), cancellationToken).ConfigureAwait(false);
                 if (count == 0)
                 {
                     throw new RuntimeApiException($"The Runtime API closed the connection after {read} of {length} bytes.");
@@ -478,9 +549,31 @@ internal sealed class RuntimeApiTransport : IDisposable
                 }
             }
 
-            var count = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var count = await ReceiveAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
             _end += count;
             return count;
         }
+
+        private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _blocking
+            ? ValueTask.FromResult(socket.Receive(buffer.Span, SocketFlags.None))
+            : socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+
+        private ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (!_blocking)
+            {
+                return SendAllAsync(buffer, cancellationToken);
+            }
+
+            for (var sent = 0; sent < buffer.Length;)
+            {
+                sent += socket.Send(buffer.Span[sent..], SocketFlags.None);
+            }
+
+            return default;
+        }
+
+        private async ValueTask SendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+            await socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
     }
 }
