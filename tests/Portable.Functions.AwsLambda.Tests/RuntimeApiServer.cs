@@ -145,6 +145,9 @@ public sealed class RuntimeApiServer : IAsyncDisposable
     /// <summary>Gets the request ids whose <c>POST /response</c> was answered by <see cref="AnswerResponseWith"/>.</summary>
     public ConcurrentQueue<string> FailedResponses { get; } = new();
 
+    /// <summary>Whether the runtime posted a response or an error for <paramref name="requestId"/>.</summary>
+    public bool WasAnswered(string requestId) => _results[requestId].Task.IsCompleted;
+
     public Task<PostedResult> ResultAsync(string requestId) => _results[requestId].Task.WaitAsync(TimeSpan.FromSeconds(60));
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
