@@ -24,7 +24,8 @@ public sealed class RunningRuntime : IAsyncDisposable
     public static async Task<RunningRuntime> StartAsync(
         Action<IServiceCollection> configureServices,
         string? handler = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        ILoggerProvider? logs = null)
     {
         var server = await RuntimeApiServer.StartAsync();
         var runtime = new RunningRuntime(server);
@@ -52,7 +53,14 @@ public sealed class RunningRuntime : IAsyncDisposable
         runtime.Exit = Task.Run(() => LambdaFunctionsHost.RunAsync([], services =>
         {
             configureServices(services);
-            services.AddLogging(logging => logging.ClearProviders());
+            services.AddLogging(logging =>
+            {
+                logging.ClearProviders();
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                }
+            });
         }, configuration, runtime._stop.Token));
         return runtime;
     }

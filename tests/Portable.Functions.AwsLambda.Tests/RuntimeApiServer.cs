@@ -12,7 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace Portable.Functions.AwsLambda.Tests;
 
 /// <summary>An invocation the server hands out on <c>GET /next</c>.</summary>
-public sealed record QueuedInvocation(string? RequestId, byte[] Event, IReadOnlyDictionary<string, string> Headers, int Status = 200);
+public sealed record QueuedInvocation(string? RequestId, byte[] Event, IReadOnlyDictionary<string, string> Headers, int Status = 200)
+{
+    /// <summary>Gets a value indicating whether the answer is cut: headers and half the body sent, then the connection dropped.</summary>
+    public bool CutBody { get; init; }
+}
 
 /// <summary>What the runtime posted for an invocation (or for init).</summary>
 public sealed record PostedResult(string Kind, string Body, string? ErrorType, string? ContentType, string? XRayCause = null)
@@ -46,6 +50,9 @@ public sealed class RuntimeApiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<PostedResult>> _results = new();
     private readonly ConcurrentDictionary<string, byte> _handedOut = new();
     private readonly TaskCompletionSource<PostedResult> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, int> _responseStatuses = new();
+    private readonly TaskCompletionSource _nextHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _nextGate = Task.CompletedTask;
     private int _nextCalls;
 
     private RuntimeApiServer(WebApplication app)
@@ -113,6 +120,34 @@ public sealed class RuntimeApiServer : IAsyncDisposable
     public void EnqueueContainerError() =>
         _queue.Writer.TryWrite(new QueuedInvocation(null, [], new Dictionary<string, string>(), Status: 500));
 
+    /// <summary>Queues an invocation whose <c>GET /next</c> answer is cut: headers sent, half the body, connection dropped.</summary>
+    public string EnqueueCut(string payload)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        _results.TryAdd(requestId, new TaskCompletionSource<PostedResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Writer.TryWrite(new QueuedInvocation(requestId, System.Text.Encoding.UTF8.GetBytes(payload), new Dictionary<string, string>
+        {
+            ["Lambda-Runtime-Aws-Request-Id"] = requestId,
+            ["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        }) { CutBody = true });
+        return requestId;
+    }
+
+    /// <summary>Holds every <c>GET /next</c> until <paramref name="gate"/> completes (a slow Runtime API).</summary>
+    public void HoldNextUntil(Task gate) => _nextGate = gate;
+
+    /// <summary>Completes when a <c>GET /next</c> is being held by <see cref="HoldNextUntil"/>.</summary>
+    public Task NextHeld => _nextHeld.Task;
+
+    /// <summary>Makes <c>POST /response</c> of <paramref name="requestId"/> answer <paramref name="status"/> (recording nothing).</summary>
+    public void AnswerResponseWith(string requestId, int status) => _responseStatuses[requestId] = status;
+
+    /// <summary>Gets the request ids whose <c>POST /response</c> was answered by <see cref="AnswerResponseWith"/>.</summary>
+    public ConcurrentQueue<string> FailedResponses { get; } = new();
+
+    /// <summary>Whether the runtime posted a response or an error for <paramref name="requestId"/>.</summary>
+    public bool WasAnswered(string requestId) => _results[requestId].Task.IsCompleted;
+
     public Task<PostedResult> ResultAsync(string requestId) => _results[requestId].Task.WaitAsync(TimeSpan.FromSeconds(60));
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
@@ -150,6 +185,12 @@ public sealed class RuntimeApiServer : IAsyncDisposable
             QueuedInvocation next;
             try
             {
+                if (!_nextGate.IsCompleted)
+                {
+                    _nextHeld.TrySetResult();
+                    await _nextGate.WaitAsync(context.RequestAborted);
+                }
+
                 next = await _queue.Reader.ReadAsync(context.RequestAborted);
             }
             catch (OperationCanceledException)
@@ -169,6 +210,27 @@ public sealed class RuntimeApiServer : IAsyncDisposable
                 _handedOut.TryAdd(next.RequestId, 0);
             }
 
+            if (next.CutBody)
+            {
+                // Written on the socket itself, before Kestrel writes anything: the head and half the body reach the
+                // kernel in order, then a FIN (Kestrel's own abort could drop bytes still in its pipe). Then wait for
+                // the runtime to give up on the connection.
+                var socket = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()!.Socket;
+                var head = new System.Text.StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n");
+                foreach (var (name, value) in next.Headers)
+                {
+                    head.Append(name).Append(": ").Append(value).Append("\r\n");
+                }
+
+                head.Append("Content-Length: ").Append(next.Event.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
+                socket.Send(System.Text.Encoding.ASCII.GetBytes(head.ToString()));
+                socket.Send(next.Event.AsSpan(0, next.Event.Length / 2));
+                socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                context.Abort();
+                return;
+            }
+
             foreach (var (name, value) in next.Headers)
             {
                 context.Response.Headers[name] = value;
@@ -185,6 +247,14 @@ public sealed class RuntimeApiServer : IAsyncDisposable
             {
                 context.Response.StatusCode = 400;
                 await context.Response.WriteAsJsonAsync(new ErrorResponse("Invalid request ID", "InvalidRequestID"), RuntimeApiJsonContext.Default.ErrorResponse);
+                return;
+            }
+
+            if (_responseStatuses.TryRemove(id, out var forced))
+            {
+                FailedResponses.Enqueue(id);
+                context.Response.StatusCode = forced;
+                await context.Response.WriteAsJsonAsync(new ErrorResponse("Container error. Non-recoverable state. Runtime should exit promptly.", "Runtime.ContainerError"), RuntimeApiJsonContext.Default.ErrorResponse);
                 return;
             }
 

@@ -188,17 +188,24 @@ public sealed class FunctionsHttpHostTests
     }
 
     [Fact]
-    public async Task Shutdown_LetsInFlightRequestsFinish()
+    public async Task Shutdown_HoldsTheInFlightRequest_RefusesNewConnections_ThenAnswersIt()
     {
         var host = await RunningHost.StartAsync(s => s.AddHttpTestFunctions());
         var release = host.App.Services.GetRequiredService<Release>();
 
-        var inFlight = host.Client.GetStringAsync("/slow");
-        await release.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var stopping = host.App.StopAsync();
+        var inFlight = host.Client.GetAsync("/slow", TestContext.Current.CancellationToken);
+        await release.Started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var stopping = host.App.StopAsync(TestContext.Current.CancellationToken);
+
+        // The function is still held by its gate: shutdown has begun, the host no longer listens, and it waits.
+        await Shutdown.NewConnectionsRefusedAsync(host.Address, "/healthz", TestContext.Current.CancellationToken);
+        Assert.False(inFlight.IsCompleted);
+        Assert.False(stopping.IsCompleted);
         release.Go.SetResult();
 
-        Assert.Equal("finished", await inFlight);
+        using var answered = await inFlight;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal("finished", await answered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         await stopping;
         await host.DisposeAsync();
     }

@@ -39,7 +39,20 @@ internal static class EventMapper
     public const string DirectType = "com.amazonaws.lambda.invoke";
     public const string JsonMediaType = "application/json";
 
-    public static EventBatch Read(LambdaEventSource source, ReadOnlySpan<byte> payload) => source switch
+    /// <exception cref="JsonException">The payload is not a valid event of <paramref name="source"/>.</exception>
+    public static EventBatch Read(LambdaEventSource source, ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return ReadCore(source, payload);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw EventSourceDetector.InvalidText(exception);
+        }
+    }
+
+    private static EventBatch ReadCore(LambdaEventSource source, ReadOnlySpan<byte> payload) => source switch
     {
         LambdaEventSource.Sqs => ReadSqs(payload),
         LambdaEventSource.Sns => ReadSns(payload),

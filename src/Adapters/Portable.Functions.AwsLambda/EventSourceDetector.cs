@@ -29,6 +29,23 @@ internal static class EventSourceDetector
     /// <exception cref="JsonException">The payload is not valid JSON.</exception>
     public static DetectedPayload Detect(ReadOnlySpan<byte> payload, out LambdaEventSource source, out string? description)
     {
+        try
+        {
+            return DetectCore(payload, out source, out description);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // Utf8JsonReader validates a string's text only when it is read: invalid UTF-8 or a lone surrogate escape.
+            throw InvalidText(exception);
+        }
+    }
+
+    /// <summary>The reader's error for a string that is not valid text, as the JSON error the dispatcher reports.</summary>
+    internal static JsonException InvalidText(InvalidOperationException exception) =>
+        new("A string in the payload is not valid UTF-8 or UTF-16 text.", exception);
+
+    private static DetectedPayload DetectCore(ReadOnlySpan<byte> payload, out LambdaEventSource source, out string? description)
+    {
         source = LambdaEventSource.Direct;
         description = null;
         var reader = new Utf8JsonReader(payload, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });

@@ -26,18 +26,30 @@ internal sealed partial class LambdaRuntime
         _setTraceEnvironment = setTraceEnvironment;
     }
 
+    /// <summary>How many <c>/next</c> answers in a row may be cut before the Runtime API is taken for broken.</summary>
+    internal const int MaxCutAnswersInARow = 3;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var cutInARow = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             RuntimeInvocation next;
             try
             {
                 next = await _client.NextAsync(cancellationToken).ConfigureAwait(false);
+                cutInARow = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (RuntimeApiException exception) when (exception.AnswerCut && ++cutInARow < MaxCutAnswersInARow)
+            {
+                // The invocation it carried is lost (the platform times it out and retries it); the API is still
+                // there, so ask for the next one rather than end the environment.
+                LogNextCut(_logger, exception.Message);
+                continue;
             }
 
             if (next.RequestId is null)
@@ -117,6 +129,9 @@ internal sealed partial class LambdaRuntime
             LogRefused(_logger, "error", requestId);
         }
     }
+
+    [LoggerMessage(5, LogLevel.Error, "The Runtime API's answer to GET /next was cut ({Reason}); asking for the next invocation.")]
+    private static partial void LogNextCut(ILogger logger, string reason);
 
     [LoggerMessage(1, LogLevel.Error, "The Runtime API delivered an invocation without the {Header} header; it cannot be answered and is skipped.")]
     private static partial void LogMissingRequestId(ILogger logger, string header);

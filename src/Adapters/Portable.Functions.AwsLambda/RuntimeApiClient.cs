@@ -23,6 +23,12 @@ internal sealed class RuntimeApiException : Exception
     }
 
     public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the Runtime API answered but dropped the connection before the whole body: the
+    /// answer is lost, the API itself is still there.
+    /// </summary>
+    public bool AnswerCut { get; init; }
 }
 
 /// <summary>What the Runtime API answered to a response or an error report.</summary>

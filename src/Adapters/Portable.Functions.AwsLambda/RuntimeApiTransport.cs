@@ -395,15 +395,17 @@ internal sealed class RuntimeApiTransport : IDisposable
                 {
                     count = await FillAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (SocketException exception) when (!received && exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+                catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
                 {
-                    throw new StaleConnectionException(exception.Message);
+                    throw received
+                        ? new RuntimeApiException("The Runtime API reset the connection in the middle of its answer.", null, exception) { AnswerCut = true }
+                        : new StaleConnectionException(exception.Message);
                 }
 
                 if (count == 0)
                 {
                     throw received
-                        ? new RuntimeApiException("The Runtime API closed the connection in the middle of its answer.")
+                        ? new RuntimeApiException("The Runtime API closed the connection in the middle of its answer.") { AnswerCut = true }
                         : new StaleConnectionException("The connection was closed before an answer.");
                 }
 
@@ -449,10 +451,19 @@ internal sealed class RuntimeApiTransport : IDisposable
             var read = buffered;
             while (read < length)
             {
-                var count = await ReceiveAsync(body.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                int count;
+                try
+                {
+                    count = await ReceiveAsync(body.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+                {
+                    count = 0;
+                }
+
                 if (count == 0)
                 {
-                    throw new RuntimeApiException($"The Runtime API closed the connection after {read} of {length} bytes.");
+                    throw new RuntimeApiException($"The Runtime API closed the connection after {read} of {length} bytes.") { AnswerCut = true };
                 }
 
                 read += count;
@@ -512,7 +523,7 @@ internal sealed class RuntimeApiTransport : IDisposable
 
                 if (await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
-                    throw new RuntimeApiException("The Runtime API closed the connection in the middle of its answer.");
+                    throw new RuntimeApiException("The Runtime API closed the connection in the middle of its answer.") { AnswerCut = true };
                 }
             }
         }

@@ -12,7 +12,20 @@ internal static class GoogleEventData
 {
     private const string StorageTypePrefix = "google.cloud.storage.object.v1.";
 
+    /// <exception cref="InvalidCloudEventException">The event's data is not what its type promises.</exception>
     public static FunctionEventEnvelope Unwrap(FunctionEventEnvelope envelope)
+    {
+        try
+        {
+            return UnwrapCore(envelope);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            throw LegacyEventConverter.Unreadable(exception);
+        }
+    }
+
+    private static FunctionEventEnvelope UnwrapCore(FunctionEventEnvelope envelope)
     {
         if (envelope.Type == LegacyEventConverter.PubSubMessagePublished)
         {

@@ -61,16 +61,45 @@ internal static class LegacyEventConverter
     ];
 
     /// <summary>Whether a JSON body looks like a legacy event or a Pub/Sub push, so it should be converted rather than wrapped.</summary>
-    public static bool IsLegacyOrPushBody(JsonObject root) =>
-        root["context"] is JsonObject context && context["eventType"] is JsonValue
-        || root["eventType"] is JsonValue && root["eventId"] is JsonValue
-        || root["message"] is JsonObject && root["subscription"] is JsonValue;
+    /// <exception cref="InvalidCloudEventException">The body has a property twice, or text that is not valid UTF-8.</exception>
+    public static bool IsLegacyOrPushBody(JsonObject root)
+    {
+        try
+        {
+            return root["context"] is JsonObject context && context["eventType"] is JsonValue
+                || root["eventType"] is JsonValue && root["eventId"] is JsonValue
+                || root["message"] is JsonObject && root["subscription"] is JsonValue;
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            throw Unreadable(exception);
+        }
+    }
 
     /// <summary>Converts a legacy event or a raw Pub/Sub push body into a CloudEvent envelope.</summary>
     /// <param name="root">The parsed request body.</param>
     /// <param name="requestPath">The request path (a Pub/Sub push to <c>/projects/p/topics/t</c> names its topic).</param>
     /// <exception cref="InvalidCloudEventException">The body cannot be converted; the message is safe to show a caller.</exception>
     public static FunctionEventEnvelope Convert(JsonObject root, string requestPath)
+    {
+        try
+        {
+            return ConvertCore(root, requestPath);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            throw Unreadable(exception);
+        }
+    }
+
+    /// <summary>
+    /// A parsed body is read lazily: a property named twice (<see cref="ArgumentException"/>) or a string that is not
+    /// valid text (<see cref="InvalidOperationException"/>) shows only when it is read.
+    /// </summary>
+    internal static InvalidCloudEventException Unreadable(Exception exception) =>
+        new("The event is not valid JSON: a property appears twice, or a string is not valid UTF-8 or UTF-16 text.", exception);
+
+    private static FunctionEventEnvelope ConvertCore(JsonObject root, string requestPath)
     {
         if (root["message"] is JsonObject && root["subscription"] is JsonValue && root["context"] is null && root["eventType"] is null)
         {

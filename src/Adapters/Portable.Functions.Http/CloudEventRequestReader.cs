@@ -112,7 +112,7 @@ public static class CloudEventRequestReader
         {
             cloudEvent = Formatter.DecodeStructuredModeMessage(body, ParseJsonContentType(contentType), extensionAttributes: null);
         }
-        catch (Exception exception) when (exception is ArgumentException or JsonException or FormatException)
+        catch (Exception exception) when (exception is ArgumentException or JsonException or FormatException or InvalidOperationException)
         {
             throw new InvalidCloudEventException(DescribeStructuredFailure(exception));
         }
@@ -133,7 +133,7 @@ public static class CloudEventRequestReader
         {
             cloudEvents = Formatter.DecodeBatchModeMessage(body, ParseJsonContentType(contentType), extensionAttributes: null);
         }
-        catch (Exception exception) when (exception is ArgumentException or JsonException or FormatException)
+        catch (Exception exception) when (exception is ArgumentException or JsonException or FormatException or InvalidOperationException)
         {
             throw new InvalidCloudEventException(DescribeStructuredFailure(exception));
         }
@@ -176,6 +176,9 @@ public static class CloudEventRequestReader
         JsonException json when json.LineNumber is { } line =>
             $"The structured CloudEvent is not valid JSON (line {line + 1}, position {(json.BytePositionInLine ?? 0) + 1}).",
         JsonException => "The structured CloudEvent is not valid JSON.",
+
+        // System.Text.Json checks a string's text only when it is read: invalid UTF-8 or a lone surrogate escape.
+        InvalidOperationException => "The structured CloudEvent has a string that is not valid UTF-8 or UTF-16 text.",
         _ => "The body is not a valid structured CloudEvent: " + SafeMessage(exception.Message),
     };
 
