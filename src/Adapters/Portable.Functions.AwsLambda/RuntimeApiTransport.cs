@@ -64,6 +64,9 @@ internal sealed class RuntimeApiTransport : IDisposable
     /// <summary>Longer status lines and headers are not an answer of the Runtime API.</summary>
     private const int MaxHeadBytes = 256 * 1024;
 
+    /// <summary>A request body up to this size is copied behind the head and sent with it.</summary>
+    private const int MaxInlineBodyBytes = 64 * 1024;
+
     private readonly string _host;
     private readonly int _port;
     private readonly byte[] _fixedHeaders;
@@ -108,7 +111,7 @@ internal sealed class RuntimeApiTransport : IDisposable
     public async Task<RuntimeApiResponse> SendAsync(string method, string path, string? contentType, ReadOnlyMemory<byte> body,
         (string Name, string Value)[]? headers, CancellationToken cancellationToken)
     {
-        var request = FormatHead(method, path, contentType, body, headers);
+        var request = FormatRequest(method, path, contentType, body, headers, out var rest);
         var blocking = CanBlock();
         try
         {
@@ -132,8 +135,8 @@ internal sealed class RuntimeApiTransport : IDisposable
                 try
                 {
                     var (response, keepAlive) = blocking
-                        ? connection.Exchange(request, body, cancellationToken)
-                        : await connection.ExchangeAsync(request, body, cancellationToken).ConfigureAwait(false);
+                        ? connection.Exchange(request, rest, cancellationToken)
+                        : await connection.ExchangeAsync(request, rest, cancellationToken).ConfigureAwait(false);
                     if (keepAlive && !_disposed)
                     {
                         _idle.Push(connection);
@@ -190,7 +193,12 @@ internal sealed class RuntimeApiTransport : IDisposable
         }
     }
 
-    private ArraySegment<byte> FormatHead(string method, string path, string? contentType, ReadOnlyMemory<byte> body, (string Name, string Value)[]? headers)
+    /// <summary>
+    /// The request's head — and its body too when that is small, so that a response or an error report goes out in one
+    /// write and one segment; <paramref name="rest"/> is what remains to send after it.
+    /// </summary>
+    private ArraySegment<byte> FormatRequest(string method, string path, string? contentType, ReadOnlyMemory<byte> body,
+        (string Name, string Value)[]? headers, out ReadOnlyMemory<byte> rest)
     {
         var text = new StringBuilder(128).Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\n");
         if (contentType is not null)
@@ -213,13 +221,22 @@ internal sealed class RuntimeApiTransport : IDisposable
         }
 
         var head = text.Append("\r\n").ToString();
-        var length = _fixedHeaders.Length + Encoding.UTF8.GetByteCount(head);
+        var inline = body.Length <= MaxInlineBodyBytes;
+        var length = _fixedHeaders.Length + Encoding.UTF8.GetByteCount(head) + (inline ? body.Length : 0);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         var requestLine = head.IndexOf('\n', StringComparison.Ordinal) + 1;
         var written = Encoding.UTF8.GetBytes(head.AsSpan(0, requestLine), buffer);
         _fixedHeaders.CopyTo(buffer, written);
         written += _fixedHeaders.Length;
         written += Encoding.UTF8.GetBytes(head.AsSpan(requestLine), buffer.AsSpan(written));
+        rest = body;
+        if (inline)
+        {
+            body.Span.CopyTo(buffer.AsSpan(written));
+            written += body.Length;
+            rest = ReadOnlyMemory<byte>.Empty;
+        }
+
         return new ArraySegment<byte>(buffer, 0, written);
     }
 
