@@ -54,7 +54,7 @@ internal sealed class RuntimeApiResponse(int status, List<KeyValuePair<string, s
 /// A request made on a thread that is neither a thread-pool thread nor under a synchronization context — the
 /// process's main thread, where the single invocation loop runs — uses blocking socket calls: that thread has nothing
 /// else to do while it waits for the next invocation, and the answer wakes it directly, where asynchronous I/O would
-/// start the socket engine's thread and thread-pool workers at cold start and hand every answer from one to the other
+/// start thread-pool workers at cold start and hand every answer from the socket engine's thread to one of them
 /// (see docs/benchmarks.md). Cancelling such a request closes its connection. Requests on other threads (concurrent
 /// loops, tests) are asynchronous.
 /// </para>
