@@ -137,7 +137,8 @@ internal sealed class RuntimeApiTransport : IDisposable
                     var (response, keepAlive) = blocking
                         ? connection.Exchange(request, rest, cancellationToken)
                         : await connection.ExchangeAsync(request, rest, cancellationToken).ConfigureAwait(false);
-                    if (keepAlive && !_disposed)
+                    // A blocking request cancelled as it completed may have had its connection closed: not reused.
+                    if (keepAlive && !_disposed && !(blocking && cancellationToken.IsCancellationRequested))
                     {
                         _idle.Push(connection);
                     }
