@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -28,56 +27,22 @@ public sealed class CrashMidBatchProcessTests
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "The exit code of a killed process is checked as POSIX reports it.");
         await using var server = await RuntimeApiServer.StartAsync();
-        var start = new ProcessStartInfo("dotnet", [Portable.Functions.TestUtilities.RepositoryPaths.ProjectOutput("tests/Portable.Functions.AwsLambda.TestApp", "Portable.Functions.AwsLambda.TestApp")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = server.Address;
-        start.Environment["_HANDLER"] = "batch";
-        start.Environment.Remove("AWS_LAMBDA_MAX_CONCURRENCY");
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var requestId = server.Enqueue(Batch(source, actions.Split(',')));
+        await using var runtime = RuntimeProcess.StartProject("tests/Portable.Functions.AwsLambda.TestApp", "Portable.Functions.AwsLambda.TestApp", server, "batch");
+        var requestId = server.Enqueue(Batch(source, actions.Split(',')));
 
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await runtime.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.Equal(137, process.ExitCode); // 128 + SIGKILL
-            string log;
-            lock (output)
-            {
-                log = output.ToString();
-            }
+        Assert.Equal(137, runtime.Process.ExitCode); // 128 + SIGKILL
+        var log = runtime.Output;
 
-            // The first two records were handled before the crash...
-            Assert.Equal(actions.Split(',').Count(a => a == "ok"), log.Split('\n').Count(l => l.StartsWith("processed ", StringComparison.Ordinal)));
-            Assert.Equal(actions.Contains("fail-now", StringComparison.Ordinal), log.Contains("failing ", StringComparison.Ordinal));
-            Assert.Contains("crashing ", log, StringComparison.Ordinal);
+        // The first two records were handled before the crash...
+        Assert.Equal(actions.Split(',').Count(a => a == "ok"), log.Split('\n').Count(l => l.StartsWith("processed ", StringComparison.Ordinal)));
+        Assert.Equal(actions.Contains("fail-now", StringComparison.Ordinal), log.Contains("failing ", StringComparison.Ordinal));
+        Assert.Contains("crashing ", log, StringComparison.Ordinal);
 
-            // ...and none of it was reported: the whole batch is the platform's to retry.
-            Assert.False(server.WasAnswered(requestId));
-            Assert.Equal(1, server.NextCalls);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+        // ...and none of it was reported: the whole batch is the platform's to retry.
+        Assert.False(server.WasAnswered(requestId));
+        Assert.Equal(1, server.NextCalls);
     }
 
     /// <summary>The source's fixture with three records whose data carry the given actions, in order.</summary>

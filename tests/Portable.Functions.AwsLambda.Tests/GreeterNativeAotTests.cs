@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Portable.Functions.AwsLambda.Tests;
 
 /// <summary>
@@ -19,34 +17,16 @@ public sealed class GreeterNativeAotTests
 
         Assert.True(File.Exists(binary), $"{binary} does not exist.");
         await using var server = await RuntimeApiServer.StartAsync();
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = server.Address;
-        start.Environment["_HANDLER"] = "greet";
-        start.Environment.Remove("AWS_LAMBDA_MAX_CONCURRENCY");
+        await using var runtime = RuntimeProcess.StartExecutable(binary, server, "greet");
+        var direct = await server.ResultAsync(server.Enqueue("""{"name":"Ada"}"""));
+        var overHttp = await server.ResultAsync(server.Enqueue(Fixtures.Bytes("http-api.json")));
+        var invalid = await server.ResultAsync(server.Enqueue("""{"name":"""));
+        server.EnqueueContainerError();
+        await runtime.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
-        using var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var direct = await server.ResultAsync(server.Enqueue("""{"name":"Ada"}"""));
-            var overHttp = await server.ResultAsync(server.Enqueue(Fixtures.Bytes("http-api.json")));
-            var invalid = await server.ResultAsync(server.Enqueue("""{"name":"""));
-            server.EnqueueContainerError();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-
-            Assert.Equal("""{"message":"Hello, Ada!"}""", direct.Body);
-            Assert.Contains("Hello, Linus!", overHttp.Body, StringComparison.Ordinal);
-            Assert.Equal("Function.BadRequest", invalid.ErrorType);
-            Assert.Equal(LambdaFunctionsHost.RuntimeApiFailedExitCode, process.ExitCode);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+        Assert.Equal("""{"message":"Hello, Ada!"}""", direct.Body);
+        Assert.Contains("Hello, Linus!", overHttp.Body, StringComparison.Ordinal);
+        Assert.Equal("Function.BadRequest", invalid.ErrorType);
+        Assert.Equal(LambdaFunctionsHost.RuntimeApiFailedExitCode, runtime.Process.ExitCode);
     }
 }

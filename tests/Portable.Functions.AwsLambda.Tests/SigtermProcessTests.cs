@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -11,61 +10,22 @@ public sealed class SigtermProcessTests
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM is a POSIX signal.");
         await using var server = await RuntimeApiServer.StartAsync();
-        var start = new ProcessStartInfo("dotnet", [Portable.Functions.TestUtilities.RepositoryPaths.ProjectOutput("tests/Portable.Functions.AwsLambda.TestApp", "Portable.Functions.AwsLambda.TestApp")])
+        await using var runtime = RuntimeProcess.StartProject("tests/Portable.Functions.AwsLambda.TestApp", "Portable.Functions.AwsLambda.TestApp", server, "slow");
+        var requestId = server.Enqueue("""{"milliseconds":1500}""");
+        await runtime.LineStartingWith("started ").WaitAsync(TimeSpan.FromSeconds(60));
+
+        using (var kill = Process.Start("kill", ["-TERM", runtime.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = server.Address;
-        start.Environment["_HANDLER"] = "slow";
-        start.Environment.Remove("AWS_LAMBDA_MAX_CONCURRENCY");
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data?.StartsWith("started ", StringComparison.Ordinal) == true)
-            {
-                started.TrySetResult();
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var requestId = server.Enqueue("""{"milliseconds":1500}""");
-            await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            var result = await server.ResultAsync(requestId);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-
-            Assert.Equal("response", result.Kind);
-            Assert.Equal("""{"waited":1500}""", result.Body);
-            Assert.Equal(0, process.ExitCode);
-            Assert.Equal(1, server.NextCalls); // no invocation taken after the signal
-            lock (output)
-            {
-                Assert.Contains("shutdown handler ran", output.ToString(), StringComparison.Ordinal);
-            }
+            await kill.WaitForExitAsync();
         }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+
+        var result = await server.ResultAsync(requestId);
+        await runtime.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("response", result.Kind);
+        Assert.Equal("""{"waited":1500}""", result.Body);
+        Assert.Equal(0, runtime.Process.ExitCode);
+        Assert.Equal(1, server.NextCalls); // no invocation taken after the signal
+        Assert.Contains("shutdown handler ran", runtime.Output, StringComparison.Ordinal);
     }
 }
