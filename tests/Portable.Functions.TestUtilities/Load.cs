@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Portable.Functions.TestUtilities;
 
@@ -46,6 +47,39 @@ public static class Load
         return [.. errors];
     }
 
+    /// <summary>
+    /// The Greeter's <c>greet</c> under load over HTTP: <paramref name="total"/> POSTs of <c>{"name":"n&lt;i&gt;"}</c> to
+    /// <c>/greet</c> spread over <paramref name="connections"/> connections, after one warm-up request per connection,
+    /// each answer checked for its own name; this process's memory is measured, settled, before and after.
+    /// </summary>
+    /// <param name="address">The host's base address.</param>
+    /// <param name="total">How many requests in all.</param>
+    /// <param name="connections">How many connections, each used by one caller at a time.</param>
+    /// <returns>The wrong answers and the memory.</returns>
+    public static async Task<LoadReport> GreetOverHttpAsync(Uri address, int total = 10_000, int connections = 64)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        for (var i = 0; i < connections; i++)
+        {
+            using var response = await client.PostAsync("/greet", Greet("warm")).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var before = SettledWorkingSetMiB();
+        var heapBefore = SettledManagedHeapMiB();
+
+        var errors = await RunAsync(total, connections, async i =>
+        {
+            using var response = await client.PostAsync("/greet", Greet("n" + i)).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return (int)response.StatusCode == 200 && body == $$"""{"message":"Hello, n{{i}}!"}""" ? null : $"{(int)response.StatusCode} {body}";
+        }).ConfigureAwait(false);
+
+        return new LoadReport(errors, before, SettledWorkingSetMiB(), heapBefore, SettledManagedHeapMiB());
+
+        static StringContent Greet(string name) => new($$"""{"name":"{{name}}"}""", Encoding.UTF8, "application/json");
+    }
+
     /// <summary>The process's working set after a full, compacting collection, in MiB: what the load left behind.</summary>
     /// <returns>The working set in MiB.</returns>
     public static long SettledWorkingSetMiB()
@@ -65,4 +99,18 @@ public static class Load
         GC.WaitForPendingFinalizers();
         return GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024);
     }
+}
+
+/// <summary>What a load run found: the wrong answers, and this process's settled memory before and after, in MiB.</summary>
+/// <param name="Errors">The wrong answers (empty when all were right).</param>
+/// <param name="WorkingSetBeforeMiB">The working set before the run.</param>
+/// <param name="WorkingSetAfterMiB">The working set after the run.</param>
+/// <param name="HeapBeforeMiB">The managed heap before the run.</param>
+/// <param name="HeapAfterMiB">The managed heap after the run.</param>
+public sealed record LoadReport(IReadOnlyList<string> Errors, long WorkingSetBeforeMiB, long WorkingSetAfterMiB, long HeapBeforeMiB, long HeapAfterMiB)
+{
+    /// <summary>The memory, as the load tests write it to their output.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        $"working set {WorkingSetBeforeMiB} MiB before, {WorkingSetAfterMiB} MiB after; managed heap {HeapBeforeMiB} MiB before, {HeapAfterMiB} MiB after";
 }
