@@ -185,12 +185,7 @@ internal sealed class LambdaStreamingResponse : Stream
             throw new RuntimeApiException("The Runtime API's answer to a streamed response cannot be read: '" + line + "'.");
         }
 
-        return status switch
-        {
-            >= 200 and < 300 => PostOutcome.Accepted,
-            413 => PostOutcome.TooLarge,
-            400 or 403 => PostOutcome.Refused,
-            _ => throw new RuntimeApiException($"POST /response (streamed) answered {status}.", (System.Net.HttpStatusCode)status),
-        };
+        return RuntimeApiClient.OutcomeOf(status)
+            ?? throw new RuntimeApiException($"POST /response (streamed) answered {status}.", (System.Net.HttpStatusCode)status);
     }
 }

@@ -157,12 +157,16 @@ internal sealed class RuntimeApiClient : IDisposable
             _ => [(ErrorTypeHeader, errorType), (XRayErrorCause.Header, xrayCause)],
         };
         var response = await _transport.SendAsync("POST", path, contentType, body, headers, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
-        {
-            >= 200 and < 300 => PostOutcome.Accepted,
-            413 => PostOutcome.TooLarge,
-            400 or 403 => PostOutcome.Refused,
-            _ => throw new RuntimeApiException($"POST {path.Replace("/2018-06-01", string.Empty, StringComparison.Ordinal)} answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status),
-        };
+        return OutcomeOf(response.Status)
+            ?? throw new RuntimeApiException($"POST {path.Replace("/2018-06-01", string.Empty, StringComparison.Ordinal)} answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
     }
+
+    /// <summary>What the Runtime API's answer to a response or an error report means; <see langword="null"/> for a status the runtime cannot continue after.</summary>
+    internal static PostOutcome? OutcomeOf(int status) => status switch
+    {
+        >= 200 and < 300 => PostOutcome.Accepted,
+        413 => PostOutcome.TooLarge,
+        400 or 403 => PostOutcome.Refused,
+        _ => null,
+    };
 }
