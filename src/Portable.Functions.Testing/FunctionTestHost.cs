@@ -35,6 +35,7 @@ public sealed class FunctionTestHost : IAsyncDisposable, IDisposable
         _logs = logs;
         Time = time;
         Catalog = services.GetRequiredService<FunctionCatalog>();
+        _ = Catalog.Functions; // every invoker built now, as a host that serves them all does: a misconfigured function fails here
         _listener = new ActivityListener
         {
             ShouldListenTo = static source => source.Name == FunctionTelemetry.ActivitySourceName,

@@ -9,18 +9,21 @@ using Microsoft.Extensions.Options;
 namespace Portable.Functions;
 
 /// <summary>
-/// The registered functions of a deployable, each with an invoker built once at start-up. Adapters select functions
-/// here and call their <see cref="FunctionInvoker"/>; they never bind, serialize, run middleware or trace themselves.
+/// The registered functions of a deployable, each with an invoker built once. Adapters select functions here and call
+/// their <see cref="FunctionInvoker"/>; they never bind, serialize, run middleware or trace themselves. A host that
+/// serves every function builds them all at start-up (<see cref="Functions"/>); a single-function platform builds only
+/// the one it runs (<see cref="Select"/>), so that a cold start does not pay for the others.
 /// </summary>
 public sealed class FunctionCatalog
 {
-    private readonly FunctionInvoker[] _functions;
+    private readonly FunctionRegistration[] _registrations;
+    private readonly FunctionInvoker?[] _built;
+    private FunctionInvoker[]? _functions;
 
     private readonly InvokerServices _shared;
     private readonly ILogger _hostLogger;
 
-    /// <summary>Builds every function's invoker from the registrations in <paramref name="services"/>, once.</summary>
-    /// <exception cref="InvalidOperationException">A function's request, response or data type is not known to any registered serializer context.</exception>
+    /// <summary>Reads the registrations in <paramref name="services"/> and what their invokers share; each invoker is built on first use.</summary>
     /// <exception cref="OptionsValidationException">The <see cref="FunctionsOptions"/> are not valid.</exception>
     internal FunctionCatalog(IServiceProvider services)
     {
@@ -36,16 +39,43 @@ public sealed class FunctionCatalog
         _shared = shared;
         _hostLogger = loggerFactory.CreateLogger("Portable.Functions.Host");
 
-        _functions = new FunctionInvoker[registrations.Functions.Count];
-        for (var i = 0; i < _functions.Length; i++)
+        _registrations = [.. registrations.Functions];
+        _built = new FunctionInvoker?[_registrations.Length];
+    }
+
+    /// <summary>Gets the registered functions, in registration order, building every invoker not built yet.</summary>
+    /// <exception cref="InvalidOperationException">A function's request, response or data type is not known to any registered serializer context.</exception>
+    public IReadOnlyList<FunctionInvoker> Functions
+    {
+        get
         {
-            var registration = registrations.Functions[i];
-            _functions[i] = registration.Factory(registration, shared);
+            if (_functions is { } functions)
+            {
+                return functions;
+            }
+
+            functions = new FunctionInvoker[_registrations.Length];
+            for (var i = 0; i < functions.Length; i++)
+            {
+                functions[i] = Build(i);
+            }
+
+            return _functions = functions;
         }
     }
 
-    /// <summary>Gets the registered functions, in registration order.</summary>
-    public IReadOnlyList<FunctionInvoker> Functions => _functions;
+    /// <summary>The invoker of the registration at <paramref name="index"/>: built once, whichever thread asks first.</summary>
+    private FunctionInvoker Build(int index)
+    {
+        if (Volatile.Read(ref _built[index]) is { } built)
+        {
+            return built;
+        }
+
+        var registration = _registrations[index];
+        var created = registration.Factory(registration, _shared);
+        return Interlocked.CompareExchange(ref _built[index], created, null) ?? created;
+    }
 
     /// <summary>
     /// Answers a request that no function serves (an unknown route: <see cref="FunctionProblems.NotFound"/>) with a
@@ -75,14 +105,15 @@ public sealed class FunctionCatalog
     /// <param name="name">The function name.</param>
     /// <param name="function">The function, when found.</param>
     /// <returns><see langword="true"/> when a function has that name.</returns>
+    /// <exception cref="InvalidOperationException">The function's request, response or data type is not known to any registered serializer context.</exception>
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FunctionInvoker? function)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var candidate in _functions)
+        for (var i = 0; i < _registrations.Length; i++)
         {
-            if (string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(_registrations[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
-                function = candidate;
+                function = Build(i);
                 return true;
             }
         }
@@ -97,15 +128,16 @@ public sealed class FunctionCatalog
     /// </summary>
     /// <param name="name">The configured name, or <see langword="null"/>.</param>
     /// <returns>The selected function.</returns>
-    /// <exception cref="InvalidOperationException">No function is registered, or several are and none has that name.</exception>
+    /// <exception cref="InvalidOperationException">No function is registered, or several are and none has that name, or the
+    /// selected function's request, response or data type is not known to any registered serializer context.</exception>
     public FunctionInvoker Select(string? name)
     {
-        if (_functions.Length == 1)
+        if (_registrations.Length == 1)
         {
-            return _functions[0];
+            return Build(0);
         }
 
-        if (_functions.Length == 0)
+        if (_registrations.Length == 0)
         {
             throw new InvalidOperationException("No function is registered. Register one with services.AddPortableFunctions(f => f.AddFunction<...>(\"name\")).");
         }
@@ -115,7 +147,7 @@ public sealed class FunctionCatalog
             return function;
         }
 
-        var names = string.Join(", ", Array.ConvertAll(_functions, static f => f.Name));
+        var names = string.Join(", ", Array.ConvertAll(_registrations, static f => f.Name));
         throw new InvalidOperationException(string.IsNullOrWhiteSpace(name)
             ? $"Several functions are registered ({names}); name the one to run."
             : $"No function is named '{name}'. Registered functions: {names}.");

@@ -36,17 +36,38 @@ public sealed partial class RegistrationTests
     }
 
     [Fact]
-    public void Catalog_TypeMissingFromEveryContext_FailsAtStartupNamingTheType()
+    public void Catalog_TypeMissingFromEveryContext_FailsWhenTheFunctionIsBuiltNamingTheType()
     {
         var services = new ServiceCollection().AddSingleton<InvocationLog>();
         services.AddPortableFunctions(f => f.AddFunction<Echo, EchoRequest, EchoResponse>("echo").UseJsonContext(EmptyContext.Default));
         using var provider = services.BuildServiceProvider();
+        var catalog = provider.GetRequiredService<FunctionCatalog>();
 
-        // This project turns reflection-based serialization off, as trimmed and Native AOT apps do.
-        var exception = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<FunctionCatalog>());
+        // This project turns reflection-based serialization off, as trimmed and Native AOT apps do. A host serving
+        // every function builds them all at start-up; a single-function host builds the one it selects.
+        var all = Assert.Throws<InvalidOperationException>(() => catalog.Functions);
+        var selected = Assert.Throws<InvalidOperationException>(() => catalog.Select("echo"));
 
-        Assert.Contains("EchoRequest", exception.Message, StringComparison.Ordinal);
-        Assert.Contains("JsonSerializable", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("EchoRequest", all.Message, StringComparison.Ordinal);
+        Assert.Contains("JsonSerializable", all.Message, StringComparison.Ordinal);
+        Assert.Equal(all.Message, selected.Message);
+    }
+
+    [Fact]
+    public void Select_OneOfSeveral_BuildsOnlyTheSelectedFunction()
+    {
+        var services = new ServiceCollection().AddSingleton<InvocationLog>();
+        services.AddPortableFunctions(f => f
+            .AddHttpFunction<Raw>("raw")
+            .AddFunction<Echo, EchoRequest, EchoResponse>("echo").UseJsonContext(EmptyContext.Default));
+        using var provider = services.BuildServiceProvider();
+        var catalog = provider.GetRequiredService<FunctionCatalog>();
+
+        // The misconfigured "echo" is not built when a single-function platform runs "raw" (a Lambda cold start pays
+        // for one function), and it still fails as soon as it is selected or every function is asked for.
+        Assert.Same(catalog.Select("raw"), catalog.Select("RAW"));
+        Assert.Throws<InvalidOperationException>(() => catalog.Select("echo"));
+        Assert.Throws<InvalidOperationException>(() => catalog.Functions);
     }
 
     [Fact]

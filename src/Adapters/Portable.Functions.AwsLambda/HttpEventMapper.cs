@@ -101,7 +101,7 @@ internal static class HttpEventMapper
     /// <summary>Reads an HTTP API (payload 2.0) or Function URL event.</summary>
     public static HttpEventRequest ReadHttpApi(ReadOnlySpan<byte> payload)
     {
-        var api = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.HttpApiRequest) ?? throw new JsonException("The event is null.");
+        var api = HttpApiJson.ReadRequest(payload);
         var headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
         if (api.Headers is { Count: > 0 })
         {
@@ -248,15 +248,7 @@ internal static class HttpEventMapper
             }
         }
 
-        var api = new HttpApiResponse
-        {
-            StatusCode = response.StatusCode,
-            Headers = headers,
-            Cookies = CollectCookies(response) is { Count: > 0 } cookies ? [.. cookies] : null,
-            Body = body,
-            IsBase64Encoded = base64,
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(api, LambdaJsonWriter.HttpApiResponse);
+        return HttpApiJson.WriteResponse(response.StatusCode, headers, CollectCookies(response), body, base64);
     }
 
     /// <summary>Writes the ALB response in the header mode of the request, with <c>statusDescription</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -10,9 +11,7 @@ namespace Portable.Functions.AwsLambda;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(ProxyRequest))]
-[JsonSerializable(typeof(HttpApiRequest))]
 [JsonSerializable(typeof(ProxyResponse))]
-[JsonSerializable(typeof(HttpApiResponse))]
 [JsonSerializable(typeof(AlbResponse))]
 [JsonSerializable(typeof(SqsEvent))]
 [JsonSerializable(typeof(SnsEvent))]
@@ -62,6 +61,7 @@ internal sealed class ProxyRequestContext
     public JsonElement? Elb { get; set; }
 }
 
+/// <summary>The members of an HTTP API / Function URL (payload 2.0) event the adapter maps, read by <see cref="HttpApiJson"/>.</summary>
 internal sealed class HttpApiRequest
 {
     public string? Version { get; set; }
@@ -116,19 +116,6 @@ internal sealed class ProxyResponse
     public Dictionary<string, string>? Headers { get; set; }
 
     public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
-
-    public string Body { get; set; } = string.Empty;
-
-    public bool IsBase64Encoded { get; set; }
-}
-
-internal sealed class HttpApiResponse
-{
-    public int StatusCode { get; set; }
-
-    public Dictionary<string, string>? Headers { get; set; }
-
-    public string[]? Cookies { get; set; }
 
     public string Body { get; set; } = string.Empty;
 
@@ -384,13 +371,16 @@ internal static class LambdaJsonWriter
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<ProxyResponse> ProxyResponse = Get<ProxyResponse>();
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<HttpApiResponse> HttpApiResponse = Get<HttpApiResponse>();
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<AlbResponse> AlbResponse = Get<AlbResponse>();
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<BatchResponse> BatchResponse = Get<BatchResponse>();
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<LambdaErrorBody> LambdaErrorBody = Get<LambdaErrorBody>();
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<StreamingPrelude> StreamingPrelude = Get<StreamingPrelude>();
+    // Each built on first use: an invocation writes one kind of response, and a cold start pays for that one only.
+    public static JsonTypeInfo<ProxyResponse> ProxyResponse => field ??= Get<ProxyResponse>();
 
-    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Get<T>() =>
-        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+    public static JsonTypeInfo<AlbResponse> AlbResponse => field ??= Get<AlbResponse>();
+
+    public static JsonTypeInfo<BatchResponse> BatchResponse => field ??= Get<BatchResponse>();
+
+    public static JsonTypeInfo<LambdaErrorBody> LambdaErrorBody => field ??= Get<LambdaErrorBody>();
+
+    public static JsonTypeInfo<StreamingPrelude> StreamingPrelude => field ??= Get<StreamingPrelude>();
+
+    private static JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }

@@ -74,7 +74,7 @@ internal sealed class RuntimeApiClient : IDisposable
         var authority = new Uri("http://" + runtimeApi.Trim().TrimEnd('/') + "/");
         _host = authority.IdnHost;
         _port = authority.Port;
-        _userAgent = "portable-functions-aws-lambda/" + (typeof(RuntimeApiClient).Assembly.GetName().Version?.ToString(3) ?? "0");
+        _userAgent = "portable-functions-aws-lambda/" + PackageVersion.Value;
         _transport = new RuntimeApiTransport(_host, _port, _userAgent);
     }
 

@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Portable.Functions.AwsLambda.Tests;
+
+/// <summary>
+/// The hand-written reader and writer of the HTTP API / Function URL (payload 2.0) envelope keep the rules of the
+/// source-generated serializer they replaced: exact camelCase names, the last of a repeated member, unknown members of
+/// any shape skipped, and every broken payload a <see cref="JsonException"/> that says where.
+/// </summary>
+public sealed class HttpApiJsonTests
+{
+    [Fact]
+    public void ReadRequest_DocumentedEvent_ReadsTheMappedMembers_AndSkipsTheRest()
+    {
+        var request = HttpApiJson.ReadRequest(Fixtures.Bytes("http-api.json"));
+        var expected = JsonNode.Parse(Fixtures.Bytes("http-api.json"))!;
+
+        Assert.Equal((string?)expected["version"], request.Version);
+        Assert.Equal((string?)expected["rawPath"], request.RawPath);
+        Assert.Equal((string?)expected["rawQueryString"], request.RawQueryString);
+        Assert.Equal(expected["cookies"]!.AsArray().Select(c => (string?)c), request.Cookies!);
+        Assert.Equal(expected["headers"]!.AsObject().Select(h => (h.Key, (string?)h.Value)), request.Headers!.Select(h => (h.Key, h.Value)));
+        Assert.Equal((string?)expected["requestContext"]!["requestId"], request.RequestContext!.RequestId);
+        Assert.Equal((string?)expected["requestContext"]!["domainName"], request.RequestContext.DomainName);
+        Assert.Equal((string?)expected["requestContext"]!["http"]!["method"], request.RequestContext.Http!.Method);
+        Assert.Equal((string?)expected["requestContext"]!["http"]!["path"], request.RequestContext.Http.Path);
+        Assert.Equal((string?)expected["body"], request.Body);
+        Assert.Equal((bool)expected["isBase64Encoded"]!, request.IsBase64Encoded);
+    }
+
+    [Fact]
+    public void ReadRequest_EscapedNamesRepeatedMembersNullsAndUnknownShapes_AreReadAsTheSerializerDid()
+    {
+        const string payload = """
+            {"extra":{"a":[1,{"b":null}],"c":"d"},"raw\u0050ath":"/first","rawPath":"/second","headers":{"x":"1","x":"2","n":null},
+             "cookies":["a=1",null],"requestContext":{"http":{"method":"PUT","sourceIp":"1.2.3.4"},"authorizer":{"jwt":{"claims":{}}}},
+             "body":null,"isBase64Encoded":false,"stageVariables":null}
+            """;
+
+        var request = HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes(payload));
+
+        Assert.Equal("/second", request.RawPath);
+        Assert.Equal("2", request.Headers!["x"]);
+        Assert.Null(request.Headers["n"]);
+        Assert.Equal(["a=1"], request.Cookies!);
+        Assert.Equal("PUT", request.RequestContext!.Http!.Method);
+        Assert.Null(request.RequestContext.Http.Path);
+        Assert.Null(request.Body);
+        Assert.Null(request.Version);
+    }
+
+    [Theory]
+    [InlineData("""{"rawPath":5}""", "$.rawPath")]
+    [InlineData("""{"isBase64Encoded":"true"}""", "$.isBase64Encoded")]
+    [InlineData("""{"isBase64Encoded":null}""", "$.isBase64Encoded")]
+    [InlineData("""{"headers":[]}""", "$.headers")]
+    [InlineData("""{"headers":{"a":1}}""", "$.headers['a']")]
+    [InlineData("""{"cookies":"a=1"}""", "$.cookies")]
+    [InlineData("""{"cookies":["a=1",{}]}""", "$.cookies[1]")]
+    [InlineData("""{"requestContext":"x"}""", "$.requestContext")]
+    [InlineData("""{"requestContext":{"http":{"method":true}}}""", "$.requestContext.http.method")]
+    [InlineData("""[]""", "$")]
+    public void ReadRequest_MemberOfTheWrongType_ThrowsJsonExceptionNamingItsPath(string payload, string path)
+    {
+        var exception = Assert.Throws<JsonException>(() => HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes(payload)));
+
+        Assert.Equal(path, exception.Path);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("")]
+    [InlineData("""{"rawPath":"/"} {}""")]
+    [InlineData("""{"rawPath":"/",}""")]
+    [InlineData("""{"rawPath":"/" """)]
+    [InlineData("""{"body":"~"}""")]
+    [InlineData("""{"headers":{"~":"x"}}""")]
+    public void ReadRequest_NotOneJsonObjectOfValidText_ThrowsJsonException(string template)
+    {
+        // '~' stands for 0xFF, a byte no UTF-8 text has.
+        byte[] payload = [.. Encoding.UTF8.GetBytes(template).Select(b => b == (byte)'~' ? (byte)0xFF : b)];
+
+        Assert.ThrowsAny<JsonException>(() => HttpApiJson.ReadRequest(payload));
+    }
+
+    [Fact]
+    public void ReadRequest_NestingPastTheMaximumDepth_ThrowsJsonException()
+    {
+        var payload = "{\"extra\":" + new string('[', 100) + new string(']', 100) + "}";
+
+        Assert.ThrowsAny<JsonException>(() => HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes(payload)));
+    }
+
+    [Fact]
+    public void WriteResponse_IsCompactJson_WithRelaxedEscaping_AndCookiesOnlyWhenThereAreSome()
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/json", ["x-é"] = "<\"tab\t\">" };
+
+        var withCookies = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(201, headers, ["a=1; Path=/"], """{"a":"é 😀"}""", false));
+        var without = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(204, [], [], string.Empty, true));
+
+        Assert.Equal(
+            """{"statusCode":201,"headers":{"content-type":"application/json","x-é":"<\"tab\t\">"},"cookies":["a=1; Path=/"],"body":"{\"a\":\"é \uD83D\uDE00\"}","isBase64Encoded":false}""",
+            withCookies);
+        Assert.Equal("""{"statusCode":204,"headers":{},"body":"","isBase64Encoded":true}""", without);
+    }
+}
