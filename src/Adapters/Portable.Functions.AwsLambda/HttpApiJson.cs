@@ -14,6 +14,14 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class HttpApiJson
 {
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         // As LambdaJsonWriter: a JSON body nested in the response reads {\"a\":1}, not {\u0022a\u0022:1}.
@@ -81,8 +89,11 @@ internal static class HttpApiJson
     /// <summary>Writes <c>{"statusCode","headers","cookies","body","isBase64Encoded"}</c>, <c>cookies</c> left out when there are none.</summary>
     public static byte[] WriteResponse(int statusCode, Dictionary<string, string> headers, List<string>? cookies, string body, bool isBase64Encoded)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + body.Length);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): a response
+        // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        try
         {
             writer.WriteStartObject();
             writer.WriteNumber("statusCode"u8, statusCode);
@@ -107,9 +118,22 @@ internal static class HttpApiJson
             writer.WriteString("body"u8, body);
             writer.WriteBoolean("isBase64Encoded"u8, isBase64Encoded);
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity > MaxKeptBuffer)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+            else
+            {
+                buffer.ResetWrittenCount();
+                writer.Reset(buffer);
+            }
+        }
     }
 
     private static HttpApiRequestContext? ReadRequestContext(ref Utf8JsonReader reader)

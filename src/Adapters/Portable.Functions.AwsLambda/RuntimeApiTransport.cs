@@ -248,8 +248,10 @@ internal sealed class RuntimeApiTransport : IDisposable
         : _host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(IPAddress.Loopback, _port)
         : new DnsEndPoint(_host, _port);
 
-    private static Socket NewSocket(EndPoint endPoint) => endPoint.AddressFamily == AddressFamily.InterNetworkV6
-        ? new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+    // An address (Lambda's 127.0.0.1:9001) gets a socket of its own family, which spares the probe of the OS's IPv6
+    // support a dual-mode socket pays on first use; a host name gets a dual-mode socket, to reach either family.
+    private static Socket NewSocket(EndPoint endPoint) => endPoint.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+        ? new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
         : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
 
     private Connection Connect()
