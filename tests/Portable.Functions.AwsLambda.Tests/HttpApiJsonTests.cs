@@ -26,7 +26,7 @@ public sealed class HttpApiJsonTests
         Assert.Equal((string?)expected["requestContext"]!["domainName"], request.RequestContext.DomainName);
         Assert.Equal((string?)expected["requestContext"]!["http"]!["method"], request.RequestContext.Http!.Method);
         Assert.Equal((string?)expected["requestContext"]!["http"]!["path"], request.RequestContext.Http.Path);
-        Assert.Equal((string?)expected["body"], request.Body);
+        Assert.Equal((string?)expected["body"], Encoding.UTF8.GetString(request.Body!));
         Assert.Equal((bool)expected["isBase64Encoded"]!, request.IsBase64Encoded);
     }
 
@@ -98,12 +98,31 @@ public sealed class HttpApiJsonTests
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/json", ["x-é"] = "<\"tab\t\">" };
 
-        var withCookies = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(201, headers, ["a=1; Path=/"], """{"a":"é 😀"}""", false));
-        var without = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(204, [], [], string.Empty, true));
+        var withCookies = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(201, headers, ["a=1; Path=/"], Encoding.UTF8.GetBytes("{\"a\":\"é 😀\n\"}"), false));
+        var binary = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(200, [], [], [0xFF, 0x00], true));
+        var empty = Encoding.UTF8.GetString(HttpApiJson.WriteResponse(204, [], null, [], false));
 
         Assert.Equal(
-            """{"statusCode":201,"headers":{"content-type":"application/json","x-é":"<\"tab\t\">"},"cookies":["a=1; Path=/"],"body":"{\"a\":\"é \uD83D\uDE00\"}","isBase64Encoded":false}""",
+            """{"statusCode":201,"headers":{"content-type":"application/json","x-é":"<\"tab\t\">"},"cookies":["a=1; Path=/"],"body":"{\"a\":\"é \uD83D\uDE00\n\"}","isBase64Encoded":false}""",
             withCookies);
-        Assert.Equal("""{"statusCode":204,"headers":{},"body":"","isBase64Encoded":true}""", without);
+        Assert.Equal("""{"statusCode":200,"headers":{},"body":"/wA=","isBase64Encoded":true}""", binary);
+        Assert.Equal("""{"statusCode":204,"headers":{},"body":"","isBase64Encoded":false}""", empty);
+    }
+
+    [Theory]
+    [InlineData("plain text", "plain text")]
+    [InlineData("{\\\"a\\\":\\\"\\u00e9\\n\\/\\\"}", "{\"a\":\"é\n/\"}")]
+    [InlineData("caf\\u00e9 \\ud83d\\ude00", "café 😀")]
+    public void ReadRequest_Body_IsItsUnescapedUtf8(string member, string text)
+    {
+        var request = HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes("{\"body\":\"" + member + "\"}"));
+
+        Assert.Equal(Encoding.UTF8.GetBytes(text), request.Body);
+    }
+
+    [Fact]
+    public void ReadRequest_BodyWithALoneSurrogateEscape_ThrowsJsonException()
+    {
+        Assert.ThrowsAny<JsonException>(() => HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes("""{"body":"a\ud800b"}""")));
     }
 }

@@ -70,7 +70,7 @@ internal static class HttpApiJson
             }
             else if (reader.ValueTextEquals("body"u8))
             {
-                request.Body = ReadString(ref reader, "$.body");
+                request.Body = ReadUtf8(ref reader, "$.body");
             }
             else if (reader.ValueTextEquals("isBase64Encoded"u8))
             {
@@ -87,7 +87,8 @@ internal static class HttpApiJson
     }
 
     /// <summary>Writes <c>{"statusCode","headers","cookies","body","isBase64Encoded"}</c>, <c>cookies</c> left out when there are none.</summary>
-    public static byte[] WriteResponse(int statusCode, Dictionary<string, string> headers, List<string>? cookies, string body, bool isBase64Encoded)
+    /// <remarks><paramref name="body"/> is written as it is (UTF-8 text, escaped) or base64-encoded, as <paramref name="isBase64Encoded"/> says.</remarks>
+    public static byte[] WriteResponse(int statusCode, Dictionary<string, string> headers, List<string>? cookies, ReadOnlySpan<byte> body, bool isBase64Encoded)
     {
         // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): a response
         // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
@@ -115,7 +116,15 @@ internal static class HttpApiJson
                 writer.WriteEndArray();
             }
 
-            writer.WriteString("body"u8, body);
+            if (isBase64Encoded)
+            {
+                writer.WriteBase64String("body"u8, body);
+            }
+            else
+            {
+                writer.WriteString("body"u8, body);
+            }
+
             writer.WriteBoolean("isBase64Encoded"u8, isBase64Encoded);
             writer.WriteEndObject();
             writer.Flush();
@@ -220,6 +229,44 @@ internal static class HttpApiJson
             JsonTokenType.String => Text(ref reader, path),
             _ => throw WrongType(path, "a string"),
         };
+    }
+
+    /// <summary>A string's text as UTF-8 bytes (unescaped): the body is passed on as bytes, never through a .NET string.</summary>
+    private static byte[]? ReadUtf8(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw WrongType(path, "a string");
+        }
+
+        byte[] bytes;
+        if (reader.ValueIsEscaped)
+        {
+            var buffer = new byte[reader.ValueSpan.Length]; // unescaping never lengthens the text
+            int written;
+            try
+            {
+                written = reader.CopyString(buffer);
+            }
+            catch (InvalidOperationException)
+            {
+                throw new JsonException("The text is not valid UTF-8.", path, null, null);
+            }
+
+            bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+        }
+        else
+        {
+            bytes = reader.ValueSpan.ToArray();
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw new JsonException("The text is not valid UTF-8.", path, null, null);
     }
 
     private static bool ReadBoolean(ref Utf8JsonReader reader, string path)

@@ -228,7 +228,6 @@ internal static class HttpEventMapper
     /// <summary>Writes the HTTP API / Function URL (payload 2.0) response: repeated headers joined with commas, cookies in <c>cookies</c>.</summary>
     public static byte[] WriteHttpApi(FunctionHttpResponse response)
     {
-        var (body, base64) = EncodeBody(response);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (response.ContentType is not null)
         {
@@ -248,7 +247,7 @@ internal static class HttpEventMapper
             }
         }
 
-        return HttpApiJson.WriteResponse(response.StatusCode, headers, CollectCookies(response), body, base64);
+        return HttpApiJson.WriteResponse(response.StatusCode, headers, CollectCookies(response), response.Body.Span, IsBase64Body(response));
     }
 
     /// <summary>Writes the ALB response in the header mode of the request, with <c>statusDescription</c>.</summary>
@@ -357,19 +356,21 @@ internal static class HttpEventMapper
     internal static (string Body, bool Base64) EncodeBody(FunctionHttpResponse response)
     {
         var bytes = response.Body.Span;
+        return IsBase64Body(response) ? (Convert.ToBase64String(bytes), true) : (Encoding.UTF8.GetString(bytes), false);
+    }
+
+    /// <summary>Whether the body goes back base64-encoded: when it is compressed, or not UTF-8 text of a text media type.</summary>
+    private static bool IsBase64Body(FunctionHttpResponse response)
+    {
+        var bytes = response.Body.Span;
         if (bytes.IsEmpty)
         {
-            return (string.Empty, false);
+            return false;
         }
 
         var compressed = response.HasHeaders && response.Headers.TryGetValue("Content-Encoding", out var encoding)
             && !StringValues.IsNullOrEmpty(encoding) && !encoding.ToString().Equals("identity", StringComparison.OrdinalIgnoreCase);
-        if (!compressed && IsTextMediaType(response.ContentType) && System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            return (Encoding.UTF8.GetString(bytes), false);
-        }
-
-        return (Convert.ToBase64String(bytes), true);
+        return compressed || !IsTextMediaType(response.ContentType) || !System.Text.Unicode.Utf8.IsValid(bytes);
     }
 
     internal static bool IsTextMediaType(string? contentType)
@@ -390,6 +391,19 @@ internal static class HttpEventMapper
             || mediaType.Equals("application/javascript", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/graphql", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The body of an HTTP API event, read as UTF-8: used as it is, or decoded from base64.</summary>
+    private static bool TryDecodeBody(byte[]? utf8, bool isBase64, out ReadOnlyMemory<byte> bytes, out FunctionProblem? problem)
+    {
+        if (utf8 is null || !isBase64)
+        {
+            problem = null;
+            bytes = utf8 ?? ReadOnlyMemory<byte>.Empty;
+            return true;
+        }
+
+        return TryDecodeBody(Encoding.UTF8.GetString(utf8), isBase64, out bytes, out problem);
     }
 
     private static bool TryDecodeBody(string? body, bool isBase64, out ReadOnlyMemory<byte> bytes, out FunctionProblem? problem)

@@ -76,7 +76,8 @@ internal sealed class HttpApiRequest
 
     public HttpApiRequestContext? RequestContext { get; set; }
 
-    public string? Body { get; set; }
+    /// <summary>The body member's text as UTF-8 (unescaped), base64 or not as <see cref="IsBase64Encoded"/> says.</summary>
+    public byte[]? Body { get; set; }
 
     public bool IsBase64Encoded { get; set; }
 }
