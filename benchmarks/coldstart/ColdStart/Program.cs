@@ -7,7 +7,8 @@ using System.Text;
 // Cold start, measured from outside: spawn a published program, time it to its first answer, kill it, repeat.
 //
 //   ColdStart lambda [--runs 17] [--discard 2] [--warm 500] name=path [name=path ...]
-//       Serves a Lambda Runtime API on loopback; the time is process start → the first POST /response received.
+//       Serves a Lambda Runtime API on loopback; the time is process start → the first POST /response received, and
+//       "/next ms" its first part, process start → the first GET /next received (the end of the init phase).
 //       Then the process gets --warm more invocations, back to back: "warm µs" is the mean time of one of them
 //       (the first /response → the last one, divided by their number), the Runtime API's own time included.
 //   ColdStart http [--runs 17] [--discard 2] [--requests 2000] name=path [name=path ...]
@@ -70,7 +71,7 @@ for (var round = 0; round < runs + discard; round++)
 var baseline = Median(samples[programs[0].Name].Select(s => s.Ms));
 var baselineWarm = Median(samples[programs[0].Name].Select(s => s.Warm));
 var baselineWarm32 = Median(samples[programs[0].Name].Select(s => s.Warm32));
-var warmHeader = mode == "lambda" ? $" {"warm µs",9} {"ratio",7}" : $" {"req/s ×1",9} {"ratio",7} {"req/s ×32",9} {"ratio",7}";
+var warmHeader = mode == "lambda" ? $" {"warm µs",9} {"ratio",7} {"/next ms",9}" : $" {"req/s ×1",9} {"ratio",7} {"req/s ×32",9} {"ratio",7}";
 Console.WriteLine($"{"program",-28} {"median ms",10} {"min",8} {"max",8} {"ratio",7} {"RSS MB",8} {"size MB",8}{warmHeader}");
 foreach (var (name, path) in programs)
 {
@@ -80,7 +81,7 @@ foreach (var (name, path) in programs)
     var warmMedian = Median(samples[name].Select(s => s.Warm));
     var warm32Median = Median(samples[name].Select(s => s.Warm32));
     var warmColumns = mode == "lambda"
-        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2}"
+        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2} {Median(samples[name].Select(s => s.NextMs)),9:F2}"
         : $" {warmMedian,9:F0} {warmMedian / baselineWarm,7:F2} {warm32Median,9:F0} {warm32Median / baselineWarm32,7:F2}";
     Console.WriteLine($"{name,-28} {median,10:F2} {times.Min(),8:F2} {times.Max(),8:F2} {median / baseline,7:F2} {rss,8:F1} {new FileInfo(path).Length / 1024.0 / 1024.0,8:F2}{warmColumns}");
 }
@@ -122,7 +123,7 @@ static async Task<Sample> MeasureLambdaAsync(string path, RuntimeApiMock api, in
         throw new InvalidOperationException($"{path} answered '{answered.Body}'.");
     }
 
-    return new Sample(Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss, warmUs, 0);
+    return new Sample(Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss, warmUs, 0, Stopwatch.GetElapsedTime(started, run.FirstNext).TotalMilliseconds);
 }
 
 static async Task<Sample> MeasureHttpAsync(string path, int requests)
@@ -333,6 +334,11 @@ internal sealed class RuntimeApiMock : IDisposable
                     if (head.StartsWith("GET /2018-06-01/runtime/invocation/next", StringComparison.Ordinal))
                     {
                         var invocation = Interlocked.Increment(ref run.Delivered);
+                        if (invocation == 1)
+                        {
+                            run.FirstNext = at;
+                        }
+
                         if (invocation > 1 + run.Warm)
                         {
                             await run.Ended.Task; // the next invocation never comes: the process is killed
@@ -389,8 +395,11 @@ internal sealed class RuntimeApiMock : IDisposable
         public TaskCompletionSource<long> LastAnswered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When the first GET /next arrived.</summary>
+        public long FirstNext;
     }
 }
 
 /// <summary>One measured process: its cold start, its resident set then, and its warm figures.</summary>
-internal readonly record struct Sample(double Ms, long RssKb, double Warm, double Warm32);
+internal readonly record struct Sample(double Ms, long RssKb, double Warm, double Warm32, double NextMs = 0);
