@@ -36,8 +36,10 @@ public static class PortableFunctionsServiceCollectionExtensions
         }
 
         services.AddOptions();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FunctionsOptions>, FunctionsOptionsConfiguration>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FunctionsOptions>, FunctionsOptionsValidation>());
+        // Factories rather than types: the container would pick a constructor by reflection at the first resolution, which
+        // is on every cold start's path.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FunctionsOptions>, FunctionsOptionsConfiguration>(static services => new FunctionsOptionsConfiguration(services)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FunctionsOptions>, FunctionsOptionsValidation>(static _ => new FunctionsOptionsValidation()));
 
         // A closed registration beside the open-generic IOptions<>: under Native AOT the container would build
         // UnnamedOptionsManager<FunctionsOptions> and its factory at run time, about a millisecond of every cold start.

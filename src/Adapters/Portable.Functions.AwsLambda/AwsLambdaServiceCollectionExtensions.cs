@@ -21,8 +21,10 @@ public static class AwsLambdaServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddPortableFunctions();
         services.AddOptions<AwsLambdaFunctionsOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AwsLambdaFunctionsOptions>, AwsLambdaFunctionsOptionsConfiguration>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsLambdaFunctionsOptions>, AwsLambdaFunctionsOptionsValidation>());
+        // Factories rather than types: the container would pick a constructor by reflection at the first resolution, which
+        // is on every cold start's path.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AwsLambdaFunctionsOptions>, AwsLambdaFunctionsOptionsConfiguration>(static services => new AwsLambdaFunctionsOptionsConfiguration(services)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsLambdaFunctionsOptions>, AwsLambdaFunctionsOptionsValidation>(static _ => new AwsLambdaFunctionsOptionsValidation()));
 
         // Closed, so that Native AOT does not build the open-generic options types at cold start (see AddPortableFunctions).
         services.TryAddSingleton<IOptions<AwsLambdaFunctionsOptions>>(static services => Microsoft.Extensions.Options.Options.Create(new OptionsFactory<AwsLambdaFunctionsOptions>(
