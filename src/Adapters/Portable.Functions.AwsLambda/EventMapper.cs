@@ -65,7 +65,7 @@ internal static class EventMapper
 
     public static EventBatch ReadSqs(ReadOnlySpan<byte> payload)
     {
-        var records = (JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.SqsEvent)?.Records) ?? throw new JsonException("The SQS event has no Records.");
+        var records = SqsJson.ReadEvent(payload).Records ?? throw new JsonException("The SQS event has no Records.");
         var items = new EventItem[records.Count];
         var fifo = false;
         for (var i = 0; i < items.Length; i++)

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using static Portable.Functions.AwsLambda.EnvelopeReader;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -21,13 +21,6 @@ internal static class HttpApiJson
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
-
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // As LambdaJsonWriter: a JSON body nested in the response reads {\"a\":1}, not {\u0022a\u0022:1}.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
 
     /// <summary>Reads the members of the event the adapter maps.</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
@@ -93,7 +86,7 @@ internal static class HttpApiJson
         // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): a response
         // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, EnvelopeWriter.Options);
         try
         {
             writer.WriteStartObject();
@@ -206,153 +199,4 @@ internal static class HttpApiJson
 
         return http;
     }
-
-    /// <summary>Moves to the next member's name; <see langword="false"/> at the end of the object.</summary>
-    private static bool NextMember(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.PropertyName;
-    }
-
-    private static void Skip(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        reader.Skip(); // the whole payload is in the span: Skip never runs out of data
-    }
-
-    private static string? ReadString(ref Utf8JsonReader reader, string path)
-    {
-        reader.Read();
-        return reader.TokenType switch
-        {
-            JsonTokenType.Null => null,
-            JsonTokenType.String => Text(ref reader, path),
-            _ => throw WrongType(path, "a string"),
-        };
-    }
-
-    /// <summary>A string's text as UTF-8 bytes (unescaped): the body is passed on as bytes, never through a .NET string.</summary>
-    private static byte[]? ReadUtf8(ref Utf8JsonReader reader, string path)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw WrongType(path, "a string");
-        }
-
-        byte[] bytes;
-        if (reader.ValueIsEscaped)
-        {
-            var buffer = new byte[reader.ValueSpan.Length]; // unescaping never lengthens the text
-            int written;
-            try
-            {
-                written = reader.CopyString(buffer);
-            }
-            catch (InvalidOperationException)
-            {
-                throw new JsonException("The text is not valid UTF-8.", path, null, null);
-            }
-
-            bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
-        }
-        else
-        {
-            bytes = reader.ValueSpan.ToArray();
-        }
-
-        return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw new JsonException("The text is not valid UTF-8.", path, null, null);
-    }
-
-    private static bool ReadBoolean(ref Utf8JsonReader reader, string path)
-    {
-        reader.Read();
-        return reader.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => throw WrongType(path, "true or false"),
-        };
-    }
-
-    private static List<string>? ReadStrings(ref Utf8JsonReader reader, string path)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        Expect(ref reader, JsonTokenType.StartArray, path);
-        var list = new List<string>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.String:
-                    list.Add(Text(ref reader, path));
-                    break;
-                case JsonTokenType.Null:
-                    break; // nothing to map
-                default:
-                    throw WrongType(path + "[" + list.Count + "]", "a string");
-            }
-        }
-
-        return list;
-    }
-
-    private static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        Expect(ref reader, JsonTokenType.StartObject, path);
-        var map = new Dictionary<string, string?>(StringComparer.Ordinal);
-        while (NextMember(ref reader))
-        {
-            var name = Text(ref reader, path);
-            reader.Read();
-            map[name] = reader.TokenType switch
-            {
-                JsonTokenType.Null => null,
-                JsonTokenType.String => Text(ref reader, path),
-                _ => throw WrongType(path + "['" + name + "']", "a string"),
-            };
-        }
-
-        return map;
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string path)
-    {
-        if (reader.TokenType != type)
-        {
-            throw WrongType(path, type == JsonTokenType.StartObject ? "an object" : "an array");
-        }
-    }
-
-    /// <summary>A string's text; text that is not UTF-8 is a <see cref="JsonException"/>, as System.Text.Json reports it while deserializing.</summary>
-    private static string Text(ref Utf8JsonReader reader, string path)
-    {
-        try
-        {
-            return reader.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw new JsonException("The text is not valid UTF-8.", path, null, null);
-        }
-    }
-
-    private static JsonException WrongType(string path, string expected) =>
-        new($"The value is not {expected}.", path, null, null);
 }

@@ -227,7 +227,7 @@ internal sealed class LambdaFunctionDispatcher
                 return await DispatchConcurrentlyAsync(batch, next, feature, cancellationToken).ConfigureAwait(false);
 
             default:
-                var response = new BatchResponse();
+                var failures = new List<string>();
                 for (var i = 0; i < items.Length; i++)
                 {
                     var result = await InvokeItemAsync(items[i], next, feature, batch.Trigger, cancellationToken).ConfigureAwait(false);
@@ -236,7 +236,7 @@ internal sealed class LambdaFunctionDispatcher
                         continue;
                     }
 
-                    response.BatchItemFailures.Add(new BatchItemFailure { ItemIdentifier = items[i].ItemIdentifier });
+                    failures.Add(items[i].ItemIdentifier);
                     if (batch.Mode == BatchMode.OrderedCheckpoint)
                     {
                         break;
@@ -246,14 +246,14 @@ internal sealed class LambdaFunctionDispatcher
                     {
                         for (var rest = i + 1; rest < items.Length; rest++)
                         {
-                            response.BatchItemFailures.Add(new BatchItemFailure { ItemIdentifier = items[rest].ItemIdentifier });
+                            failures.Add(items[rest].ItemIdentifier);
                         }
 
                         break;
                     }
                 }
 
-                return LambdaOutcome.Success(JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonWriter.BatchResponse));
+                return LambdaOutcome.Success(EnvelopeWriter.WriteBatchResponse(failures));
         }
     }
 
@@ -270,16 +270,16 @@ internal sealed class LambdaFunctionDispatcher
         }
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
-        var response = new BatchResponse();
+        var failures = new List<string>();
         for (var i = 0; i < items.Length; i++)
         {
             if (failed[i])
             {
-                response.BatchItemFailures.Add(new BatchItemFailure { ItemIdentifier = items[i].ItemIdentifier });
+                failures.Add(items[i].ItemIdentifier);
             }
         }
 
-        return LambdaOutcome.Success(JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonWriter.BatchResponse));
+        return LambdaOutcome.Success(EnvelopeWriter.WriteBatchResponse(failures));
 
         async Task RunOneAsync(int index)
         {

@@ -13,13 +13,11 @@ namespace Portable.Functions.AwsLambda;
 [JsonSerializable(typeof(ProxyRequest))]
 [JsonSerializable(typeof(ProxyResponse))]
 [JsonSerializable(typeof(AlbResponse))]
-[JsonSerializable(typeof(SqsEvent))]
 [JsonSerializable(typeof(SnsEvent))]
 [JsonSerializable(typeof(S3Event))]
 [JsonSerializable(typeof(EventBridgeEvent))]
 [JsonSerializable(typeof(KinesisEvent))]
 [JsonSerializable(typeof(DynamoDbEvent))]
-[JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(LambdaErrorBody))]
 [JsonSerializable(typeof(StreamingPrelude))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext
@@ -138,10 +136,10 @@ internal sealed class AlbResponse
     public bool IsBase64Encoded { get; set; }
 }
 
+/// <summary>The members of an SQS event the adapter maps, read by <see cref="SqsJson"/>.</summary>
 internal sealed class SqsEvent
 {
-    [JsonPropertyName("Records")]
-    public List<SqsRecord>? Records { get; set; }
+    public List<SqsRecord?>? Records { get; set; }
 }
 
 internal sealed class SqsRecord
@@ -156,7 +154,6 @@ internal sealed class SqsRecord
 
     public string? EventSource { get; set; }
 
-    [JsonPropertyName("eventSourceARN")]
     public string? EventSourceArn { get; set; }
 
     public string? AwsRegion { get; set; }
@@ -340,16 +337,6 @@ internal sealed class DynamoDbRecord
     public JsonElement? Dynamodb { get; set; }
 }
 
-internal sealed class BatchResponse
-{
-    public List<BatchItemFailure> BatchItemFailures { get; set; } = [];
-}
-
-internal sealed class BatchItemFailure
-{
-    public string ItemIdentifier { get; set; } = string.Empty;
-}
-
 /// <summary>The canonical Runtime API error body; members in the order AWS's runtimes write them.</summary>
 internal sealed class LambdaErrorBody
 {
@@ -376,8 +363,6 @@ internal static class LambdaJsonWriter
     public static JsonTypeInfo<ProxyResponse> ProxyResponse => field ??= Get<ProxyResponse>();
 
     public static JsonTypeInfo<AlbResponse> AlbResponse => field ??= Get<AlbResponse>();
-
-    public static JsonTypeInfo<BatchResponse> BatchResponse => field ??= Get<BatchResponse>();
 
     public static JsonTypeInfo<LambdaErrorBody> LambdaErrorBody => field ??= Get<LambdaErrorBody>();
 

@@ -1,0 +1,161 @@
+using System.Text.Json;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// The pieces the hand-written envelope readers (<see cref="HttpApiJson"/>, <see cref="SqsJson"/>) share, with the
+/// rules of the source-generated serializer they replace: <c>null</c> for a reference member, a member of the wrong
+/// JSON type or text that is not UTF-8 a <see cref="JsonException"/> naming its path, unknown members skipped whatever
+/// their shape. Each method starts on the token before the value it reads (a member's name) and ends on the value.
+/// </summary>
+internal static class EnvelopeReader
+{
+    /// <summary>Moves to the next member's name; <see langword="false"/> at the end of the object.</summary>
+    internal static bool NextMember(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    internal static void Skip(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip(); // the whole payload is in the span: Skip never runs out of data
+    }
+
+    internal static string? ReadString(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => Text(ref reader, path),
+            _ => throw WrongType(path, "a string"),
+        };
+    }
+
+    /// <summary>A string's text as UTF-8 bytes (unescaped): the body is passed on as bytes, never through a .NET string.</summary>
+    internal static byte[]? ReadUtf8(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw WrongType(path, "a string");
+        }
+
+        byte[] bytes;
+        if (reader.ValueIsEscaped)
+        {
+            var buffer = new byte[reader.ValueSpan.Length]; // unescaping never lengthens the text
+            int written;
+            try
+            {
+                written = reader.CopyString(buffer);
+            }
+            catch (InvalidOperationException)
+            {
+                throw new JsonException("The text is not valid UTF-8.", path, null, null);
+            }
+
+            bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+        }
+        else
+        {
+            bytes = reader.ValueSpan.ToArray();
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw new JsonException("The text is not valid UTF-8.", path, null, null);
+    }
+
+    internal static bool ReadBoolean(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => throw WrongType(path, "true or false"),
+        };
+    }
+
+    internal static List<string>? ReadStrings(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartArray, path);
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    list.Add(Text(ref reader, path));
+                    break;
+                case JsonTokenType.Null:
+                    break; // nothing to map
+                default:
+                    throw WrongType(path + "[" + list.Count + "]", "a string");
+            }
+        }
+
+        return list;
+    }
+
+    internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject, path);
+        var map = new Dictionary<string, string?>(StringComparer.Ordinal);
+        while (NextMember(ref reader))
+        {
+            var name = Text(ref reader, path);
+            reader.Read();
+            map[name] = reader.TokenType switch
+            {
+                JsonTokenType.Null => null,
+                JsonTokenType.String => Text(ref reader, path),
+                _ => throw WrongType(path + "['" + name + "']", "a string"),
+            };
+        }
+
+        return map;
+    }
+
+    internal static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string path)
+    {
+        if (reader.TokenType != type)
+        {
+            throw WrongType(path, type == JsonTokenType.StartObject ? "an object" : "an array");
+        }
+    }
+
+    /// <summary>A string's text; text that is not UTF-8 is a <see cref="JsonException"/>, as System.Text.Json reports it while deserializing.</summary>
+    internal static string Text(ref Utf8JsonReader reader, string path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new JsonException("The text is not valid UTF-8.", path, null, null);
+        }
+    }
+
+    internal static JsonException WrongType(string path, string expected) =>
+        new($"The value is not {expected}.", path, null, null);
+}

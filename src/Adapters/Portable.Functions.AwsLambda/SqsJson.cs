@@ -1,0 +1,158 @@
+using System.Text.Json;
+using static Portable.Functions.AwsLambda.EnvelopeReader;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// Reads the SQS event (<c>{"Records":[…]}</c>) with <see cref="Utf8JsonReader"/> directly, as
+/// <see cref="HttpApiJson"/> does the HTTP API envelope: the generated serializer metadata of a record list and its
+/// attribute maps were ~190 type descriptors that every Native AOT start rehydrates.
+/// </summary>
+internal static class SqsJson
+{
+    /// <summary>Reads the records' members the adapter maps; a <c>null</c> record stays <c>null</c> (the mapper reports it).</summary>
+    /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
+    public static SqsEvent ReadEvent(ReadOnlySpan<byte> payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            throw new JsonException("The event is null.");
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject, "$");
+        var sqs = new SqsEvent();
+        while (NextMember(ref reader))
+        {
+            if (reader.ValueTextEquals("Records"u8))
+            {
+                sqs.Records = ReadRecords(ref reader);
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+
+        reader.Read(); // nothing but white space may follow: the reader throws on anything else
+        return sqs;
+    }
+
+    private static List<SqsRecord?>? ReadRecords(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartArray, "$.Records");
+        var records = new List<SqsRecord?>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var path = "$.Records[" + records.Count + "]";
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                records.Add(null);
+                continue;
+            }
+
+            Expect(ref reader, JsonTokenType.StartObject, path);
+            records.Add(ReadRecord(ref reader, path));
+        }
+
+        return records;
+    }
+
+    private static SqsRecord ReadRecord(ref Utf8JsonReader reader, string path)
+    {
+        var record = new SqsRecord();
+        while (NextMember(ref reader))
+        {
+            if (reader.ValueTextEquals("messageId"u8))
+            {
+                record.MessageId = ReadString(ref reader, path + ".messageId");
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                record.Body = ReadString(ref reader, path + ".body");
+            }
+            else if (reader.ValueTextEquals("attributes"u8))
+            {
+                record.Attributes = ReadStringMap(ref reader, path + ".attributes");
+            }
+            else if (reader.ValueTextEquals("messageAttributes"u8))
+            {
+                record.MessageAttributes = ReadMessageAttributes(ref reader, path + ".messageAttributes");
+            }
+            else if (reader.ValueTextEquals("eventSource"u8))
+            {
+                record.EventSource = ReadString(ref reader, path + ".eventSource");
+            }
+            else if (reader.ValueTextEquals("eventSourceARN"u8))
+            {
+                record.EventSourceArn = ReadString(ref reader, path + ".eventSourceARN");
+            }
+            else if (reader.ValueTextEquals("awsRegion"u8))
+            {
+                record.AwsRegion = ReadString(ref reader, path + ".awsRegion");
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+
+        return record;
+    }
+
+    private static Dictionary<string, SqsMessageAttribute?>? ReadMessageAttributes(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject, path);
+        var attributes = new Dictionary<string, SqsMessageAttribute?>(StringComparer.Ordinal);
+        while (NextMember(ref reader))
+        {
+            var name = Text(ref reader, path);
+            var at = path + "['" + name + "']";
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                attributes[name] = null;
+                continue;
+            }
+
+            Expect(ref reader, JsonTokenType.StartObject, at);
+            var attribute = new SqsMessageAttribute();
+            while (NextMember(ref reader))
+            {
+                if (reader.ValueTextEquals("stringValue"u8))
+                {
+                    attribute.StringValue = ReadString(ref reader, at + ".stringValue");
+                }
+                else if (reader.ValueTextEquals("binaryValue"u8))
+                {
+                    attribute.BinaryValue = ReadString(ref reader, at + ".binaryValue");
+                }
+                else if (reader.ValueTextEquals("dataType"u8))
+                {
+                    attribute.DataType = ReadString(ref reader, at + ".dataType");
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+
+            attributes[name] = attribute;
+        }
+
+        return attributes;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Portable.Functions.AwsLambda.Tests;
+
+/// <summary>
+/// The hand-written SQS event reader and batch response writer keep the rules of the source-generated serializer they
+/// replaced (see <see cref="HttpApiJsonTests"/>), over AWS's documented sample events.
+/// </summary>
+public sealed class SqsJsonTests
+{
+    [Theory]
+    [InlineData("sqs.json")]
+    [InlineData("sqs-fifo.json")]
+    public void ReadEvent_DocumentedEvent_ReadsEveryMappedMemberOfEveryRecord(string fixture)
+    {
+        var records = SqsJson.ReadEvent(Fixtures.Bytes(fixture)).Records!;
+        var expected = JsonNode.Parse(Fixtures.Bytes(fixture))!["Records"]!.AsArray();
+
+        Assert.Equal(expected.Count, records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i]!;
+            var json = expected[i]!;
+            Assert.Equal((string?)json["messageId"], record.MessageId);
+            Assert.Equal((string?)json["body"], record.Body);
+            Assert.Equal((string?)json["eventSource"], record.EventSource);
+            Assert.Equal((string?)json["eventSourceARN"], record.EventSourceArn);
+            Assert.Equal((string?)json["awsRegion"], record.AwsRegion);
+            Assert.Equal(json["attributes"]!.AsObject().Select(a => (a.Key, (string?)a.Value)), record.Attributes!.Select(a => (a.Key, a.Value)));
+            Assert.Equal(
+                json["messageAttributes"]!.AsObject().Select(a => (a.Key, (string?)a.Value!["stringValue"], (string?)a.Value!["binaryValue"], (string?)a.Value!["dataType"])),
+                record.MessageAttributes!.Select(a => (a.Key, a.Value!.StringValue, a.Value.BinaryValue, a.Value.DataType)));
+        }
+    }
+
+    [Fact]
+    public void ReadEvent_NullRecordsUnknownShapesAndNullAttributes_AreReadAsTheSerializerDid()
+    {
+        const string payload = """
+            {"extra":[{"a":[]}],"Records":[null,{"messageId":"m","messageAttributes":{"n":null,"s":{"stringValue":"v","stringListValues":[],"dataType":"String"}},"attributes":null,"md5OfBody":"x"}]}
+            """;
+
+        var records = SqsJson.ReadEvent(Encoding.UTF8.GetBytes(payload)).Records!;
+
+        Assert.Null(records[0]);
+        Assert.Equal("m", records[1]!.MessageId);
+        Assert.Null(records[1]!.Attributes);
+        Assert.Null(records[1]!.MessageAttributes!["n"]);
+        Assert.Equal(("v", "String"), (records[1]!.MessageAttributes!["s"]!.StringValue, records[1]!.MessageAttributes!["s"]!.DataType));
+    }
+
+    [Theory]
+    [InlineData("""{"Records":{}}""", "$.Records")]
+    [InlineData("""{"Records":[5]}""", "$.Records[0]")]
+    [InlineData("""{"Records":[{"messageId":5}]}""", "$.Records[0].messageId")]
+    [InlineData("""{"Records":[{},{"body":{}}]}""", "$.Records[1].body")]
+    [InlineData("""{"Records":[{"attributes":{"a":1}}]}""", "$.Records[0].attributes['a']")]
+    [InlineData("""{"Records":[{"messageAttributes":{"a":"x"}}]}""", "$.Records[0].messageAttributes['a']")]
+    [InlineData("""{"Records":[{"messageAttributes":{"a":{"dataType":[]}}}]}""", "$.Records[0].messageAttributes['a'].dataType")]
+    public void ReadEvent_MemberOfTheWrongType_ThrowsJsonExceptionNamingItsPath(string payload, string path)
+    {
+        var exception = Assert.Throws<JsonException>(() => SqsJson.ReadEvent(Encoding.UTF8.GetBytes(payload)));
+
+        Assert.Equal(path, exception.Path);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("""{"Records":[]} x""")]
+    [InlineData("""{"Records":[{"body":"~"}]}""")]
+    public void ReadEvent_NotOneJsonObjectOfValidText_ThrowsJsonException(string template)
+    {
+        // '~' stands for 0xFF, a byte no UTF-8 text has.
+        byte[] payload = [.. Encoding.UTF8.GetBytes(template).Select(b => b == (byte)'~' ? (byte)0xFF : b)];
+
+        Assert.ThrowsAny<JsonException>(() => SqsJson.ReadEvent(payload));
+    }
+
+    [Fact]
+    public void WriteBatchResponse_IsTheDocumentedPartialBatchResponse()
+    {
+        Assert.Equal("""{"batchItemFailures":[]}""", Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse([])));
+        Assert.Equal(
+            """{"batchItemFailures":[{"itemIdentifier":"059f36b4-87a3-44ab-83d2-661975830a7d"},{"itemIdentifier":"4900000000000000000000000000000000000000"}]}""",
+            Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse(["059f36b4-87a3-44ab-83d2-661975830a7d", "4900000000000000000000000000000000000000"])));
+    }
+}
