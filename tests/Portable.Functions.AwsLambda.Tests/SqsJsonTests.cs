@@ -24,7 +24,7 @@ public sealed class SqsJsonTests
             var record = records[i]!;
             var json = expected[i]!;
             Assert.Equal((string?)json["messageId"], record.MessageId);
-            Assert.Equal((string?)json["body"], record.Body);
+            Assert.Equal((string?)json["body"], Encoding.UTF8.GetString(record.Body!));
             Assert.Equal((string?)json["eventSource"], record.EventSource);
             Assert.Equal((string?)json["eventSourceARN"], record.EventSourceArn);
             Assert.Equal((string?)json["awsRegion"], record.AwsRegion);

@@ -113,7 +113,7 @@ internal static class EventMapper
                 }
             }
 
-            var body = Encoding.UTF8.GetBytes(record.Body ?? string.Empty);
+            var body = record.Body ?? [];
             items[i] = new EventItem(new FunctionEventEnvelope
             {
                 Id = messageId,

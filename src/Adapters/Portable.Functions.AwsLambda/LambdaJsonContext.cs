@@ -146,7 +146,8 @@ internal sealed class SqsRecord
 {
     public string? MessageId { get; set; }
 
-    public string? Body { get; set; }
+    /// <summary>The body's text as UTF-8 (unescaped), as the function receives it.</summary>
+    public byte[]? Body { get; set; }
 
     public Dictionary<string, string?>? Attributes { get; set; }
 

@@ -51,52 +51,64 @@ internal static class SqsJson
         var records = new List<SqsRecord?>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var path = "$.Records[" + records.Count + "]";
             if (reader.TokenType == JsonTokenType.Null)
             {
                 records.Add(null);
                 continue;
             }
 
-            Expect(ref reader, JsonTokenType.StartObject, path);
-            records.Add(ReadRecord(ref reader, path));
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw WrongType("$.Records[" + records.Count + "]", "an object");
+            }
+
+            // Paths inside a record are relative, and completed here only when something is wrong: a batch of valid
+            // records builds no path strings.
+            try
+            {
+                records.Add(ReadRecord(ref reader));
+            }
+            catch (JsonException exception) when (exception.Path is { } inner)
+            {
+                throw new JsonException(exception.Message, "$.Records[" + records.Count + "]" + inner, null, null);
+            }
         }
 
         return records;
     }
 
-    private static SqsRecord ReadRecord(ref Utf8JsonReader reader, string path)
+    private static SqsRecord ReadRecord(ref Utf8JsonReader reader)
     {
         var record = new SqsRecord();
         while (NextMember(ref reader))
         {
             if (reader.ValueTextEquals("messageId"u8))
             {
-                record.MessageId = ReadString(ref reader, path + ".messageId");
+                record.MessageId = ReadString(ref reader, ".messageId");
             }
             else if (reader.ValueTextEquals("body"u8))
             {
-                record.Body = ReadString(ref reader, path + ".body");
+                record.Body = ReadUtf8(ref reader, ".body");
             }
             else if (reader.ValueTextEquals("attributes"u8))
             {
-                record.Attributes = ReadStringMap(ref reader, path + ".attributes");
+                record.Attributes = ReadStringMap(ref reader, ".attributes");
             }
             else if (reader.ValueTextEquals("messageAttributes"u8))
             {
-                record.MessageAttributes = ReadMessageAttributes(ref reader, path + ".messageAttributes");
+                record.MessageAttributes = ReadMessageAttributes(ref reader, ".messageAttributes");
             }
             else if (reader.ValueTextEquals("eventSource"u8))
             {
-                record.EventSource = ReadString(ref reader, path + ".eventSource");
+                record.EventSource = ReadString(ref reader, ".eventSource");
             }
             else if (reader.ValueTextEquals("eventSourceARN"u8))
             {
-                record.EventSourceArn = ReadString(ref reader, path + ".eventSourceARN");
+                record.EventSourceArn = ReadString(ref reader, ".eventSourceARN");
             }
             else if (reader.ValueTextEquals("awsRegion"u8))
             {
-                record.AwsRegion = ReadString(ref reader, path + ".awsRegion");
+                record.AwsRegion = ReadString(ref reader, ".awsRegion");
             }
             else
             {
@@ -120,7 +132,6 @@ internal static class SqsJson
         while (NextMember(ref reader))
         {
             var name = Text(ref reader, path);
-            var at = path + "['" + name + "']";
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
             {
@@ -128,31 +139,43 @@ internal static class SqsJson
                 continue;
             }
 
-            Expect(ref reader, JsonTokenType.StartObject, at);
-            var attribute = new SqsMessageAttribute();
-            while (NextMember(ref reader))
+            try
             {
-                if (reader.ValueTextEquals("stringValue"u8))
-                {
-                    attribute.StringValue = ReadString(ref reader, at + ".stringValue");
-                }
-                else if (reader.ValueTextEquals("binaryValue"u8))
-                {
-                    attribute.BinaryValue = ReadString(ref reader, at + ".binaryValue");
-                }
-                else if (reader.ValueTextEquals("dataType"u8))
-                {
-                    attribute.DataType = ReadString(ref reader, at + ".dataType");
-                }
-                else
-                {
-                    Skip(ref reader);
-                }
+                attributes[name] = ReadMessageAttribute(ref reader);
             }
-
-            attributes[name] = attribute;
+            catch (JsonException exception) when (exception.Path is { } inner)
+            {
+                throw new JsonException(exception.Message, path + "['" + name + "']" + inner, null, null);
+            }
         }
 
         return attributes;
+    }
+
+    private static SqsMessageAttribute ReadMessageAttribute(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, string.Empty);
+        var attribute = new SqsMessageAttribute();
+        while (NextMember(ref reader))
+        {
+            if (reader.ValueTextEquals("stringValue"u8))
+            {
+                attribute.StringValue = ReadString(ref reader, ".stringValue");
+            }
+            else if (reader.ValueTextEquals("binaryValue"u8))
+            {
+                attribute.BinaryValue = ReadString(ref reader, ".binaryValue");
+            }
+            else if (reader.ValueTextEquals("dataType"u8))
+            {
+                attribute.DataType = ReadString(ref reader, ".dataType");
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+
+        return attribute;
     }
 }
