@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>
-/// The pieces the hand-written envelope readers (<see cref="HttpApiJson"/>, <see cref="SqsJson"/>) share, with the
+/// The pieces the hand-written envelope readers (<see cref="HttpApiJson"/>, <see cref="ProxyJson"/>, <see cref="SqsJson"/>) share, with the
 /// rules of the source-generated serializer they replace: <c>null</c> for a reference member, a member of the wrong
 /// JSON type or text that is not UTF-8 a <see cref="JsonException"/> naming its path, unknown members skipped whatever
 /// their shape. Each method starts on the token before the value it reads (a member's name) and ends on the value.
@@ -83,6 +83,7 @@ internal static class EnvelopeReader
         };
     }
 
+    /// <summary>An array of strings, its <c>null</c> elements left out.</summary>
     internal static List<string>? ReadStrings(ref Utf8JsonReader reader, string path)
     {
         reader.Read();
@@ -108,6 +109,49 @@ internal static class EnvelopeReader
         }
 
         return list;
+    }
+
+    /// <summary>An object whose values are arrays of strings (API Gateway's and ALB's multi-value maps), <c>null</c>s kept.</summary>
+    internal static Dictionary<string, List<string?>?>? ReadStringListMap(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject, path);
+        var map = new Dictionary<string, List<string?>?>(StringComparer.Ordinal);
+        while (NextMember(ref reader))
+        {
+            var name = Text(ref reader, path);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                map[name] = null;
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw WrongType(path + "['" + name + "']", "an array");
+            }
+
+            var values = new List<string?>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                values.Add(reader.TokenType switch
+                {
+                    JsonTokenType.Null => null,
+                    JsonTokenType.String => Text(ref reader, path),
+                    _ => throw WrongType(path + "['" + name + "'][" + values.Count + "]", "a string"),
+                });
+            }
+
+            map[name] = values;
+        }
+
+        return map;
     }
 
     internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path)

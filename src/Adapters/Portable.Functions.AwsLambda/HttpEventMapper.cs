@@ -19,14 +19,14 @@ internal static class HttpEventMapper
     /// <summary>Reads an API Gateway REST (payload 1.0) event: query values arrive URL-decoded.</summary>
     public static HttpEventRequest ReadRest(ReadOnlySpan<byte> payload)
     {
-        var proxy = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.ProxyRequest) ?? throw new JsonException("The event is null.");
+        var proxy = ProxyJson.ReadRequest(payload);
         return ReadProxy(proxy, queryDecoded: true, multiValue: proxy.MultiValueHeaders is not null);
     }
 
     /// <summary>Reads an ALB event: query values arrive as sent (still encoded); the header mode is remembered for the response.</summary>
     public static HttpEventRequest ReadAlb(ReadOnlySpan<byte> payload)
     {
-        var proxy = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.ProxyRequest) ?? throw new JsonException("The event is null.");
+        var proxy = ProxyJson.ReadRequest(payload);
         return ReadProxy(proxy, queryDecoded: false, multiValue: proxy.MultiValueHeaders is not null || proxy.MultiValueQueryStringParameters is not null);
     }
 

@@ -10,7 +10,6 @@ namespace Portable.Functions.AwsLambda;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
-[JsonSerializable(typeof(ProxyRequest))]
 [JsonSerializable(typeof(ProxyResponse))]
 [JsonSerializable(typeof(AlbResponse))]
 [JsonSerializable(typeof(SnsEvent))]
@@ -24,39 +23,25 @@ internal sealed partial class LambdaJsonContext : JsonSerializerContext
 {
 }
 
-/// <summary>API Gateway REST (payload 1.0) and ALB requests share this shape.</summary>
+/// <summary>The members of an API Gateway REST (payload 1.0) or ALB request the adapter maps, read by <see cref="ProxyJson"/>.</summary>
 internal sealed class ProxyRequest
 {
-    public string? Resource { get; set; }
-
     public string? Path { get; set; }
 
     public string? HttpMethod { get; set; }
 
     public Dictionary<string, string?>? Headers { get; set; }
 
-    public Dictionary<string, List<string>?>? MultiValueHeaders { get; set; }
+    public Dictionary<string, List<string?>?>? MultiValueHeaders { get; set; }
 
     public Dictionary<string, string?>? QueryStringParameters { get; set; }
 
-    public Dictionary<string, List<string>?>? MultiValueQueryStringParameters { get; set; }
+    public Dictionary<string, List<string?>?>? MultiValueQueryStringParameters { get; set; }
 
-    public Dictionary<string, string?>? PathParameters { get; set; }
-
-    public ProxyRequestContext? RequestContext { get; set; }
-
-    public string? Body { get; set; }
+    /// <summary>The body member's text as UTF-8 (unescaped), base64 or not as <see cref="IsBase64Encoded"/> says.</summary>
+    public byte[]? Body { get; set; }
 
     public bool IsBase64Encoded { get; set; }
-}
-
-internal sealed class ProxyRequestContext
-{
-    public string? RequestId { get; set; }
-
-    public string? Stage { get; set; }
-
-    public JsonElement? Elb { get; set; }
 }
 
 /// <summary>The members of an HTTP API / Function URL (payload 2.0) event the adapter maps, read by <see cref="HttpApiJson"/>.</summary>
