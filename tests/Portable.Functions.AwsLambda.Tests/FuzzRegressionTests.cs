@@ -27,6 +27,28 @@ public sealed class FuzzRegressionTests
         Assert.Throws<JsonException>(() => EventMapper.Read(source, payload));
     }
 
+    [Theory]
+    [InlineData("http-api", """{"version":"2.0","cook\ud800ies":["a=1"],"rawPath":"/"}""")]
+    [InlineData("http-api", """{"rawPath":"/","headers":{"a\udc00":"x"}}""")]
+    [InlineData("rest", """{"httpMethod":"GET","multiValue\ud800Headers":{}}""")]
+    [InlineData("sqs", """{"Rec\ud800ords":[]}""")]
+    [InlineData("sqs", """{"Records":[{"messageId":"m","attri\udbffbutes":{}}]}""")]
+    public void Read_MemberNameWithALoneSurrogateEscape_ThrowsJsonException(string reader, string payload)
+    {
+        // Found by the short fuzz run: comparing such a name, Utf8JsonReader throws InvalidOperationException.
+        var bytes = Encoding.UTF8.GetBytes(payload);
+
+        Assert.ThrowsAny<JsonException>(() =>
+        {
+            _ = reader switch
+            {
+                "http-api" => HttpEventMapper.ReadHttpApi(bytes).Request,
+                "rest" => HttpEventMapper.ReadRest(bytes).Request,
+                _ => (object)EventMapper.ReadSqs(bytes),
+            };
+        });
+    }
+
     /// <summary>The template's UTF-8 with every '~' replaced by 0xFF, a byte no UTF-8 text has.</summary>
     private static byte[] InvalidUtf8(string template) =>
         [.. Encoding.UTF8.GetBytes(template).Select(b => b == (byte)'~' ? (byte)0xFF : b)];

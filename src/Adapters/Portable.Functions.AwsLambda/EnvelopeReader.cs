@@ -200,6 +200,8 @@ internal static class EnvelopeReader
         }
     }
 
+    internal static JsonException InvalidText() => new("The event has text that is not valid UTF-8, or an escape that is not a whole character.");
+
     internal static JsonException WrongType(string path, string expected) =>
         new($"The value is not {expected}.", path, null, null);
 }

@@ -26,57 +26,66 @@ internal static class HttpApiJson
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
     public static HttpApiRequest ReadRequest(ReadOnlySpan<byte> payload)
     {
-        var reader = new Utf8JsonReader(payload);
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        try
         {
-            throw new JsonException("The event is null.");
-        }
+            var reader = new Utf8JsonReader(payload);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                throw new JsonException("The event is null.");
+            }
 
-        Expect(ref reader, JsonTokenType.StartObject, "$");
-        var request = new HttpApiRequest();
-        while (NextMember(ref reader))
+            Expect(ref reader, JsonTokenType.StartObject, "$");
+            var request = new HttpApiRequest();
+            while (NextMember(ref reader))
+            {
+                if (reader.ValueTextEquals("version"u8))
+                {
+                    request.Version = ReadString(ref reader, "$.version");
+                }
+                else if (reader.ValueTextEquals("rawPath"u8))
+                {
+                    request.RawPath = ReadString(ref reader, "$.rawPath");
+                }
+                else if (reader.ValueTextEquals("rawQueryString"u8))
+                {
+                    request.RawQueryString = ReadString(ref reader, "$.rawQueryString");
+                }
+                else if (reader.ValueTextEquals("cookies"u8))
+                {
+                    request.Cookies = ReadStrings(ref reader, "$.cookies");
+                }
+                else if (reader.ValueTextEquals("headers"u8))
+                {
+                    request.Headers = ReadStringMap(ref reader, "$.headers");
+                }
+                else if (reader.ValueTextEquals("requestContext"u8))
+                {
+                    request.RequestContext = ReadRequestContext(ref reader);
+                }
+                else if (reader.ValueTextEquals("body"u8))
+                {
+                    request.Body = ReadUtf8(ref reader, "$.body");
+                }
+                else if (reader.ValueTextEquals("isBase64Encoded"u8))
+                {
+                    request.IsBase64Encoded = ReadBoolean(ref reader, "$.isBase64Encoded");
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+
+            reader.Read(); // nothing but white space may follow: the reader throws on anything else
+            return request;
+        }
+        catch (InvalidOperationException)
         {
-            if (reader.ValueTextEquals("version"u8))
-            {
-                request.Version = ReadString(ref reader, "$.version");
-            }
-            else if (reader.ValueTextEquals("rawPath"u8))
-            {
-                request.RawPath = ReadString(ref reader, "$.rawPath");
-            }
-            else if (reader.ValueTextEquals("rawQueryString"u8))
-            {
-                request.RawQueryString = ReadString(ref reader, "$.rawQueryString");
-            }
-            else if (reader.ValueTextEquals("cookies"u8))
-            {
-                request.Cookies = ReadStrings(ref reader, "$.cookies");
-            }
-            else if (reader.ValueTextEquals("headers"u8))
-            {
-                request.Headers = ReadStringMap(ref reader, "$.headers");
-            }
-            else if (reader.ValueTextEquals("requestContext"u8))
-            {
-                request.RequestContext = ReadRequestContext(ref reader);
-            }
-            else if (reader.ValueTextEquals("body"u8))
-            {
-                request.Body = ReadUtf8(ref reader, "$.body");
-            }
-            else if (reader.ValueTextEquals("isBase64Encoded"u8))
-            {
-                request.IsBase64Encoded = ReadBoolean(ref reader, "$.isBase64Encoded");
-            }
-            else
-            {
-                Skip(ref reader);
-            }
+            // A name compared, a string read or a value skipped whose text is not UTF-8 or whose escape is not a
+            // whole character: the reader says so with an InvalidOperationException, the contract with a JsonException.
+            throw InvalidText();
         }
-
-        reader.Read(); // nothing but white space may follow: the reader throws on anything else
-        return request;
     }
 
     /// <summary>Writes <c>{"statusCode","headers","cookies","body","isBase64Encoded"}</c>, <c>cookies</c> left out when there are none.</summary>

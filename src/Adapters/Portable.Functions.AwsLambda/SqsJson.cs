@@ -14,29 +14,38 @@ internal static class SqsJson
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
     public static SqsEvent ReadEvent(ReadOnlySpan<byte> payload)
     {
-        var reader = new Utf8JsonReader(payload);
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        try
         {
-            throw new JsonException("The event is null.");
-        }
+            var reader = new Utf8JsonReader(payload);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                throw new JsonException("The event is null.");
+            }
 
-        Expect(ref reader, JsonTokenType.StartObject, "$");
-        var sqs = new SqsEvent();
-        while (NextMember(ref reader))
+            Expect(ref reader, JsonTokenType.StartObject, "$");
+            var sqs = new SqsEvent();
+            while (NextMember(ref reader))
+            {
+                if (reader.ValueTextEquals("Records"u8))
+                {
+                    sqs.Records = ReadRecords(ref reader);
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+
+            reader.Read(); // nothing but white space may follow: the reader throws on anything else
+            return sqs;
+        }
+        catch (InvalidOperationException)
         {
-            if (reader.ValueTextEquals("Records"u8))
-            {
-                sqs.Records = ReadRecords(ref reader);
-            }
-            else
-            {
-                Skip(ref reader);
-            }
+            // A name compared, a string read or a value skipped whose text is not UTF-8 or whose escape is not a
+            // whole character: the reader says so with an InvalidOperationException, the contract with a JsonException.
+            throw InvalidText();
         }
-
-        reader.Read(); // nothing but white space may follow: the reader throws on anything else
-        return sqs;
     }
 
     private static List<SqsRecord?>? ReadRecords(ref Utf8JsonReader reader)
