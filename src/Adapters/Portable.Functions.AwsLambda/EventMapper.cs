@@ -132,7 +132,7 @@ internal static class EventMapper
 
     public static EventBatch ReadSns(ReadOnlySpan<byte> payload)
     {
-        var records = (JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.SnsEvent)?.Records) ?? throw new JsonException("The SNS event has no Records.");
+        var records = SnsJson.ReadEvent(payload).Records ?? throw new JsonException("The SNS event has no Records.");
         var items = new EventItem[records.Count];
         for (var i = 0; i < items.Length; i++)
         {
@@ -142,13 +142,13 @@ internal static class EventMapper
             AddIfSet(extensions, "subscriptionarn", records[i]!.EventSubscriptionArn);
             if (message.MessageAttributes is { Count: > 0 })
             {
-                foreach (var (name, attribute) in message.MessageAttributes)
+                foreach (var (name, value) in message.MessageAttributes)
                 {
-                    AddIfSet(extensions, ExtensionName(name), attribute?.Value);
+                    AddIfSet(extensions, ExtensionName(name), value);
                 }
             }
 
-            var body = Encoding.UTF8.GetBytes(message.Message ?? string.Empty);
+            var body = message.Message ?? [];
             items[i] = new EventItem(new FunctionEventEnvelope
             {
                 Id = messageId,

@@ -12,7 +12,6 @@ namespace Portable.Functions.AwsLambda;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(ProxyResponse))]
 [JsonSerializable(typeof(AlbResponse))]
-[JsonSerializable(typeof(SnsEvent))]
 [JsonSerializable(typeof(S3Event))]
 [JsonSerializable(typeof(EventBridgeEvent))]
 [JsonSerializable(typeof(KinesisEvent))]
@@ -154,52 +153,34 @@ internal sealed class SqsMessageAttribute
     public string? DataType { get; set; }
 }
 
+/// <summary>The members of an SNS event the adapter maps, read by <see cref="SnsJson"/>.</summary>
 internal sealed class SnsEvent
 {
-    [JsonPropertyName("Records")]
-    public List<SnsRecord>? Records { get; set; }
+    public List<SnsRecord?>? Records { get; set; }
 }
 
 internal sealed class SnsRecord
 {
-    [JsonPropertyName("EventSubscriptionArn")]
     public string? EventSubscriptionArn { get; set; }
 
-    [JsonPropertyName("Sns")]
     public SnsMessage? Sns { get; set; }
 }
 
 internal sealed class SnsMessage
 {
-    [JsonPropertyName("Type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("MessageId")]
     public string? MessageId { get; set; }
 
-    [JsonPropertyName("TopicArn")]
     public string? TopicArn { get; set; }
 
-    [JsonPropertyName("Subject")]
     public string? Subject { get; set; }
 
-    [JsonPropertyName("Message")]
-    public string? Message { get; set; }
+    /// <summary>The message's text as UTF-8 (unescaped), as the function receives it.</summary>
+    public byte[]? Message { get; set; }
 
-    [JsonPropertyName("Timestamp")]
     public string? Timestamp { get; set; }
 
-    [JsonPropertyName("MessageAttributes")]
-    public Dictionary<string, SnsMessageAttribute?>? MessageAttributes { get; set; }
-}
-
-internal sealed class SnsMessageAttribute
-{
-    [JsonPropertyName("Type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("Value")]
-    public string? Value { get; set; }
+    /// <summary>Each message attribute's <c>Value</c>.</summary>
+    public Dictionary<string, string?>? MessageAttributes { get; set; }
 }
 
 internal sealed class S3Event

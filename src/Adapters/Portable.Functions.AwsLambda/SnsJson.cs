@@ -1,0 +1,197 @@
+using System.Text.Json;
+using static Portable.Functions.AwsLambda.EnvelopeReader;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// Reads the SNS event (<c>{"Records":[{"EventSubscriptionArn","Sns":{…}}]}</c>, PascalCase) with
+/// <see cref="Utf8JsonReader"/> directly, as <see cref="SqsJson"/> does the SQS event: the members the adapter maps,
+/// the rest skipped, a <c>null</c> record kept for the mapper to report.
+/// </summary>
+internal static class SnsJson
+{
+    /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
+    public static SnsEvent ReadEvent(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                throw new JsonException("The event is null.");
+            }
+
+            Expect(ref reader, JsonTokenType.StartObject, "$");
+            var sns = new SnsEvent();
+            while (NextMember(ref reader))
+            {
+                if (reader.ValueTextEquals("Records"u8))
+                {
+                    sns.Records = ReadRecords(ref reader);
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+
+            reader.Read(); // nothing but white space may follow: the reader throws on anything else
+            return sns;
+        }
+        catch (InvalidOperationException)
+        {
+            // As in SqsJson: text the reader cannot decode, met by a comparison, a read or a skip.
+            throw InvalidText();
+        }
+    }
+
+    private static List<SnsRecord?>? ReadRecords(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartArray, "$.Records");
+        var records = new List<SnsRecord?>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                records.Add(null);
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw WrongType("$.Records[" + records.Count + "]", "an object");
+            }
+
+            try
+            {
+                records.Add(ReadRecord(ref reader));
+            }
+            catch (JsonException exception) when (exception.Path is { } inner)
+            {
+                throw new JsonException(exception.Message, "$.Records[" + records.Count + "]" + inner, null, null);
+            }
+        }
+
+        return records;
+    }
+
+    private static SnsRecord ReadRecord(ref Utf8JsonReader reader)
+    {
+        var record = new SnsRecord();
+        while (NextMember(ref reader))
+        {
+            if (reader.ValueTextEquals("EventSubscriptionArn"u8))
+            {
+                record.EventSubscriptionArn = ReadString(ref reader, ".EventSubscriptionArn");
+            }
+            else if (reader.ValueTextEquals("Sns"u8))
+            {
+                record.Sns = ReadMessage(ref reader);
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+
+        return record;
+    }
+
+    private static SnsMessage? ReadMessage(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject, ".Sns");
+        var message = new SnsMessage();
+        while (NextMember(ref reader))
+        {
+            if (reader.ValueTextEquals("MessageId"u8))
+            {
+                message.MessageId = ReadString(ref reader, ".Sns.MessageId");
+            }
+            else if (reader.ValueTextEquals("TopicArn"u8))
+            {
+                message.TopicArn = ReadString(ref reader, ".Sns.TopicArn");
+            }
+            else if (reader.ValueTextEquals("Subject"u8))
+            {
+                message.Subject = ReadString(ref reader, ".Sns.Subject");
+            }
+            else if (reader.ValueTextEquals("Message"u8))
+            {
+                message.Message = ReadUtf8(ref reader, ".Sns.Message");
+            }
+            else if (reader.ValueTextEquals("Timestamp"u8))
+            {
+                message.Timestamp = ReadString(ref reader, ".Sns.Timestamp");
+            }
+            else if (reader.ValueTextEquals("MessageAttributes"u8))
+            {
+                message.MessageAttributes = ReadMessageAttributes(ref reader);
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>Each attribute's <c>Value</c> (its <c>Type</c> is not mapped); a <c>null</c> attribute stays <c>null</c>.</summary>
+    private static Dictionary<string, string?>? ReadMessageAttributes(ref Utf8JsonReader reader)
+    {
+        const string Path = ".Sns.MessageAttributes";
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject, Path);
+        var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        while (NextMember(ref reader))
+        {
+            var name = Text(ref reader, Path);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                attributes[name] = null;
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw WrongType(Path + "['" + name + "']", "an object");
+            }
+
+            string? value = null;
+            while (NextMember(ref reader))
+            {
+                if (reader.ValueTextEquals("Value"u8))
+                {
+                    value = ReadString(ref reader, Path + "['" + name + "'].Value");
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+
+            attributes[name] = value;
+        }
+
+        return attributes;
+    }
+}
