@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>
-/// The pieces the hand-written envelope readers (<see cref="HttpApiJson"/>, <see cref="ProxyJson"/>, <see cref="SqsJson"/>) share, with the
+/// The pieces the hand-written envelope readers (<see cref="HttpApiJson"/>, <see cref="ProxyJson"/>, <see cref="SqsJson"/>,
+/// <see cref="SnsJson"/>, <see cref="S3Json"/>, <see cref="KinesisJson"/>) share, with the
 /// rules of the source-generated serializer they replace: <c>null</c> for a reference member, a member of the wrong
 /// JSON type or text that is not UTF-8 a <see cref="JsonException"/> naming its path, unknown members skipped whatever
 /// their shape. Each method starts on the token before the value it reads (a member's name) and ends on the value.
@@ -199,6 +200,112 @@ internal static class EnvelopeReader
             throw new JsonException("The text is not valid UTF-8.", path, null, null);
         }
     }
+
+    /// <summary>A whole number, or <c>null</c>; a string holding one is read too (the contexts allowed numbers from strings).</summary>
+    internal static long? ReadInt64(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number when reader.TryGetInt64(out var number):
+                return number;
+            case JsonTokenType.String when long.TryParse(Text(ref reader, path), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+            default:
+                throw WrongType(path, "a whole number");
+        }
+    }
+
+    /// <summary>A number, or <c>null</c>; a string holding one is read too (the contexts allowed numbers from strings).</summary>
+    internal static double? ReadDouble(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number when reader.TryGetDouble(out var number):
+                return number;
+            case JsonTokenType.String when double.TryParse(Text(ref reader, path), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed):
+                return parsed;
+            default:
+                throw WrongType(path, "a number");
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>{"Records":[…]}</c>: each record object by <paramref name="readRecord"/> (paths inside it relative,
+    /// completed here only on error), a <c>null</c> record kept for the mapper to report; other members skipped; text
+    /// the reader cannot decode a <see cref="JsonException"/>.
+    /// </summary>
+    internal static List<T?>? ReadRecords<T>(ReadOnlySpan<byte> payload, RecordReader<T> readRecord)
+        where T : class
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                throw new JsonException("The event is null.");
+            }
+
+            Expect(ref reader, JsonTokenType.StartObject, "$");
+            List<T?>? records = null;
+            while (NextMember(ref reader))
+            {
+                if (!reader.ValueTextEquals("Records"u8))
+                {
+                    Skip(ref reader);
+                    continue;
+                }
+
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    records = null;
+                    continue;
+                }
+
+                Expect(ref reader, JsonTokenType.StartArray, "$.Records");
+                records = [];
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        records.Add(null);
+                        continue;
+                    }
+
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        throw WrongType("$.Records[" + records.Count + "]", "an object");
+                    }
+
+                    try
+                    {
+                        records.Add(readRecord(ref reader));
+                    }
+                    catch (JsonException exception) when (exception.Path is { } inner)
+                    {
+                        throw new JsonException(exception.Message, "$.Records[" + records.Count + "]" + inner, null, null);
+                    }
+                }
+            }
+
+            reader.Read(); // nothing but white space may follow: the reader throws on anything else
+            return records;
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidText();
+        }
+    }
+
+    /// <summary>Reads one record, the reader on its start; paths in the exceptions it throws are relative to the record.</summary>
+    internal delegate T RecordReader<T>(ref Utf8JsonReader reader);
 
     internal static JsonException InvalidText() => new("The event has text that is not valid UTF-8, or an escape that is not a whole character.");
 

@@ -167,7 +167,7 @@ internal static class EventMapper
 
     public static EventBatch ReadS3(ReadOnlySpan<byte> payload)
     {
-        var records = (JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.S3Event)?.Records) ?? throw new JsonException("The S3 event has no Records.");
+        var records = S3Json.ReadRecords(payload) ?? throw new JsonException("The S3 event has no Records.");
         var items = new EventItem[records.Count];
         for (var i = 0; i < items.Length; i++)
         {
@@ -243,7 +243,7 @@ internal static class EventMapper
 
     public static EventBatch ReadKinesis(ReadOnlySpan<byte> payload)
     {
-        var records = (JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.KinesisEvent)?.Records) ?? throw new JsonException("The Kinesis event has no Records.");
+        var records = KinesisJson.ReadRecords(payload) ?? throw new JsonException("The Kinesis event has no Records.");
         var items = new EventItem[records.Count];
         for (var i = 0; i < items.Length; i++)
         {

@@ -12,9 +12,7 @@ namespace Portable.Functions.AwsLambda;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(ProxyResponse))]
 [JsonSerializable(typeof(AlbResponse))]
-[JsonSerializable(typeof(S3Event))]
 [JsonSerializable(typeof(EventBridgeEvent))]
-[JsonSerializable(typeof(KinesisEvent))]
 [JsonSerializable(typeof(DynamoDbEvent))]
 [JsonSerializable(typeof(LambdaErrorBody))]
 [JsonSerializable(typeof(StreamingPrelude))]
@@ -183,12 +181,7 @@ internal sealed class SnsMessage
     public Dictionary<string, string?>? MessageAttributes { get; set; }
 }
 
-internal sealed class S3Event
-{
-    [JsonPropertyName("Records")]
-    public List<S3Record>? Records { get; set; }
-}
-
+/// <summary>An S3 notification record's members the adapter maps, read by <see cref="S3Json"/>.</summary>
 internal sealed class S3Record
 {
     public string? AwsRegion { get; set; }
@@ -251,22 +244,13 @@ internal sealed class EventBridgeEvent
     public JsonElement? Detail { get; set; }
 }
 
-internal sealed class KinesisEvent
-{
-    [JsonPropertyName("Records")]
-    public List<KinesisRecord>? Records { get; set; }
-}
-
+/// <summary>A Kinesis record's members the adapter maps, read by <see cref="KinesisJson"/>.</summary>
 internal sealed class KinesisRecord
 {
     public KinesisData? Kinesis { get; set; }
 
-    [JsonPropertyName("eventID")]
     public string? EventId { get; set; }
 
-    public string? EventName { get; set; }
-
-    [JsonPropertyName("eventSourceARN")]
     public string? EventSourceArn { get; set; }
 
     public string? AwsRegion { get; set; }

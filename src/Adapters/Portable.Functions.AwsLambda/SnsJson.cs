@@ -11,76 +11,7 @@ namespace Portable.Functions.AwsLambda;
 internal static class SnsJson
 {
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
-    public static SnsEvent ReadEvent(ReadOnlySpan<byte> payload)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                throw new JsonException("The event is null.");
-            }
-
-            Expect(ref reader, JsonTokenType.StartObject, "$");
-            var sns = new SnsEvent();
-            while (NextMember(ref reader))
-            {
-                if (reader.ValueTextEquals("Records"u8))
-                {
-                    sns.Records = ReadRecords(ref reader);
-                }
-                else
-                {
-                    Skip(ref reader);
-                }
-            }
-
-            reader.Read(); // nothing but white space may follow: the reader throws on anything else
-            return sns;
-        }
-        catch (InvalidOperationException)
-        {
-            // As in SqsJson: text the reader cannot decode, met by a comparison, a read or a skip.
-            throw InvalidText();
-        }
-    }
-
-    private static List<SnsRecord?>? ReadRecords(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        Expect(ref reader, JsonTokenType.StartArray, "$.Records");
-        var records = new List<SnsRecord?>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                records.Add(null);
-                continue;
-            }
-
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw WrongType("$.Records[" + records.Count + "]", "an object");
-            }
-
-            try
-            {
-                records.Add(ReadRecord(ref reader));
-            }
-            catch (JsonException exception) when (exception.Path is { } inner)
-            {
-                throw new JsonException(exception.Message, "$.Records[" + records.Count + "]" + inner, null, null);
-            }
-        }
-
-        return records;
-    }
+    public static SnsEvent ReadEvent(ReadOnlySpan<byte> payload) => new() { Records = ReadRecords<SnsRecord>(payload, ReadRecord) };
 
     private static SnsRecord ReadRecord(ref Utf8JsonReader reader)
     {
