@@ -236,12 +236,12 @@ internal static class EnvelopeReader
     }
 
     /// <summary>
-    /// Reads <c>{"Records":[…]}</c>: each record object by <paramref name="readRecord"/> (paths inside it relative,
-    /// completed here only on error), a <c>null</c> record kept for the mapper to report; other members skipped; text
-    /// the reader cannot decode a <see cref="JsonException"/>.
+    /// Reads a whole event: one JSON object, its members read by <paramref name="readMembers"/> (which starts on the
+    /// object's start and ends on its end), nothing after it but white space. A <c>null</c> event, or text the reader
+    /// cannot decode — met by a comparison, a read or a skip, which Utf8JsonReader reports with an
+    /// InvalidOperationException — is a <see cref="JsonException"/> as the serializer's would be.
     /// </summary>
-    internal static List<T?>? ReadRecords<T>(ReadOnlySpan<byte> payload, RecordReader<T> readRecord)
-        where T : class
+    internal static T ReadEvent<T>(ReadOnlySpan<byte> payload, ObjectReader<T> readMembers)
     {
         try
         {
@@ -253,6 +253,24 @@ internal static class EnvelopeReader
             }
 
             Expect(ref reader, JsonTokenType.StartObject, "$");
+            var value = readMembers(ref reader);
+            reader.Read(); // nothing but white space may follow: the reader throws on anything else
+            return value;
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidText();
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>{"Records":[…]}</c>: each record object by <paramref name="readRecord"/> (paths inside it relative,
+    /// completed here only on error), a <c>null</c> record kept for the mapper to report; other members skipped.
+    /// </summary>
+    internal static List<T?>? ReadRecords<T>(ReadOnlySpan<byte> payload, ObjectReader<T> readRecord)
+        where T : class =>
+        ReadEvent(payload, (ref Utf8JsonReader reader) =>
+        {
             List<T?>? records = null;
             while (NextMember(ref reader))
             {
@@ -295,17 +313,11 @@ internal static class EnvelopeReader
                 }
             }
 
-            reader.Read(); // nothing but white space may follow: the reader throws on anything else
             return records;
-        }
-        catch (InvalidOperationException)
-        {
-            throw InvalidText();
-        }
-    }
+        });
 
-    /// <summary>Reads one record, the reader on its start; paths in the exceptions it throws are relative to the record.</summary>
-    internal delegate T RecordReader<T>(ref Utf8JsonReader reader);
+    /// <summary>Reads an object's members, the reader on its start; a record reader's exception paths are relative to the record.</summary>
+    internal delegate T ObjectReader<T>(ref Utf8JsonReader reader);
 
     internal static JsonException InvalidText() => new("The event has text that is not valid UTF-8, or an escape that is not a whole character.");
 

@@ -24,68 +24,52 @@ internal static class HttpApiJson
 
     /// <summary>Reads the members of the event the adapter maps.</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
-    public static HttpApiRequest ReadRequest(ReadOnlySpan<byte> payload)
+    public static HttpApiRequest ReadRequest(ReadOnlySpan<byte> payload) => ReadEvent(payload, ReadMembers);
+
+    private static HttpApiRequest ReadMembers(ref Utf8JsonReader reader)
     {
-        try
+        var request = new HttpApiRequest();
+        while (NextMember(ref reader))
         {
-            var reader = new Utf8JsonReader(payload);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            if (reader.ValueTextEquals("version"u8))
             {
-                throw new JsonException("The event is null.");
+                request.Version = ReadString(ref reader, "$.version");
             }
-
-            Expect(ref reader, JsonTokenType.StartObject, "$");
-            var request = new HttpApiRequest();
-            while (NextMember(ref reader))
+            else if (reader.ValueTextEquals("rawPath"u8))
             {
-                if (reader.ValueTextEquals("version"u8))
-                {
-                    request.Version = ReadString(ref reader, "$.version");
-                }
-                else if (reader.ValueTextEquals("rawPath"u8))
-                {
-                    request.RawPath = ReadString(ref reader, "$.rawPath");
-                }
-                else if (reader.ValueTextEquals("rawQueryString"u8))
-                {
-                    request.RawQueryString = ReadString(ref reader, "$.rawQueryString");
-                }
-                else if (reader.ValueTextEquals("cookies"u8))
-                {
-                    request.Cookies = ReadStrings(ref reader, "$.cookies");
-                }
-                else if (reader.ValueTextEquals("headers"u8))
-                {
-                    request.Headers = ReadStringMap(ref reader, "$.headers");
-                }
-                else if (reader.ValueTextEquals("requestContext"u8))
-                {
-                    request.RequestContext = ReadRequestContext(ref reader);
-                }
-                else if (reader.ValueTextEquals("body"u8))
-                {
-                    request.Body = ReadUtf8(ref reader, "$.body");
-                }
-                else if (reader.ValueTextEquals("isBase64Encoded"u8))
-                {
-                    request.IsBase64Encoded = ReadBoolean(ref reader, "$.isBase64Encoded");
-                }
-                else
-                {
-                    Skip(ref reader);
-                }
+                request.RawPath = ReadString(ref reader, "$.rawPath");
             }
+            else if (reader.ValueTextEquals("rawQueryString"u8))
+            {
+                request.RawQueryString = ReadString(ref reader, "$.rawQueryString");
+            }
+            else if (reader.ValueTextEquals("cookies"u8))
+            {
+                request.Cookies = ReadStrings(ref reader, "$.cookies");
+            }
+            else if (reader.ValueTextEquals("headers"u8))
+            {
+                request.Headers = ReadStringMap(ref reader, "$.headers");
+            }
+            else if (reader.ValueTextEquals("requestContext"u8))
+            {
+                request.RequestContext = ReadRequestContext(ref reader);
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                request.Body = ReadUtf8(ref reader, "$.body");
+            }
+            else if (reader.ValueTextEquals("isBase64Encoded"u8))
+            {
+                request.IsBase64Encoded = ReadBoolean(ref reader, "$.isBase64Encoded");
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
 
-            reader.Read(); // nothing but white space may follow: the reader throws on anything else
-            return request;
-        }
-        catch (InvalidOperationException)
-        {
-            // A name compared, a string read or a value skipped whose text is not UTF-8 or whose escape is not a
-            // whole character: the reader says so with an InvalidOperationException, the contract with a JsonException.
-            throw InvalidText();
-        }
+        return request;
     }
 
     /// <summary>Writes <c>{"statusCode","headers","cookies","body","isBase64Encoded"}</c>, <c>cookies</c> left out when there are none.</summary>

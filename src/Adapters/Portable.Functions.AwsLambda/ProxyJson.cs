@@ -12,67 +12,51 @@ namespace Portable.Functions.AwsLambda;
 internal static class ProxyJson
 {
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
-    public static ProxyRequest ReadRequest(ReadOnlySpan<byte> payload)
+    public static ProxyRequest ReadRequest(ReadOnlySpan<byte> payload) => ReadEvent(payload, ReadMembers);
+
+    private static ProxyRequest ReadMembers(ref Utf8JsonReader reader)
     {
-        try
+        var request = new ProxyRequest();
+        while (NextMember(ref reader))
         {
-            var reader = new Utf8JsonReader(payload);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            if (reader.ValueTextEquals("httpMethod"u8))
             {
-                throw new JsonException("The event is null.");
+                request.HttpMethod = ReadString(ref reader, "$.httpMethod");
             }
-
-            Expect(ref reader, JsonTokenType.StartObject, "$");
-            var request = new ProxyRequest();
-            while (NextMember(ref reader))
+            else if (reader.ValueTextEquals("path"u8))
             {
-                if (reader.ValueTextEquals("httpMethod"u8))
-                {
-                    request.HttpMethod = ReadString(ref reader, "$.httpMethod");
-                }
-                else if (reader.ValueTextEquals("path"u8))
-                {
-                    request.Path = ReadString(ref reader, "$.path");
-                }
-                else if (reader.ValueTextEquals("headers"u8))
-                {
-                    request.Headers = ReadStringMap(ref reader, "$.headers");
-                }
-                else if (reader.ValueTextEquals("multiValueHeaders"u8))
-                {
-                    request.MultiValueHeaders = ReadStringListMap(ref reader, "$.multiValueHeaders");
-                }
-                else if (reader.ValueTextEquals("queryStringParameters"u8))
-                {
-                    request.QueryStringParameters = ReadStringMap(ref reader, "$.queryStringParameters");
-                }
-                else if (reader.ValueTextEquals("multiValueQueryStringParameters"u8))
-                {
-                    request.MultiValueQueryStringParameters = ReadStringListMap(ref reader, "$.multiValueQueryStringParameters");
-                }
-                else if (reader.ValueTextEquals("body"u8))
-                {
-                    request.Body = ReadUtf8(ref reader, "$.body");
-                }
-                else if (reader.ValueTextEquals("isBase64Encoded"u8))
-                {
-                    request.IsBase64Encoded = ReadBoolean(ref reader, "$.isBase64Encoded");
-                }
-                else
-                {
-                    Skip(ref reader);
-                }
+                request.Path = ReadString(ref reader, "$.path");
             }
+            else if (reader.ValueTextEquals("headers"u8))
+            {
+                request.Headers = ReadStringMap(ref reader, "$.headers");
+            }
+            else if (reader.ValueTextEquals("multiValueHeaders"u8))
+            {
+                request.MultiValueHeaders = ReadStringListMap(ref reader, "$.multiValueHeaders");
+            }
+            else if (reader.ValueTextEquals("queryStringParameters"u8))
+            {
+                request.QueryStringParameters = ReadStringMap(ref reader, "$.queryStringParameters");
+            }
+            else if (reader.ValueTextEquals("multiValueQueryStringParameters"u8))
+            {
+                request.MultiValueQueryStringParameters = ReadStringListMap(ref reader, "$.multiValueQueryStringParameters");
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                request.Body = ReadUtf8(ref reader, "$.body");
+            }
+            else if (reader.ValueTextEquals("isBase64Encoded"u8))
+            {
+                request.IsBase64Encoded = ReadBoolean(ref reader, "$.isBase64Encoded");
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
 
-            reader.Read(); // nothing but white space may follow: the reader throws on anything else
-            return request;
-        }
-        catch (InvalidOperationException)
-        {
-            // A name compared, a string read or a value skipped whose text is not UTF-8 or whose escape is not a
-            // whole character: the reader says so with an InvalidOperationException, the contract with a JsonException.
-            throw InvalidText();
-        }
+        return request;
     }
 }
