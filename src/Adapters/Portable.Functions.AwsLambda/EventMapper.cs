@@ -211,7 +211,7 @@ internal static class EventMapper
 
     public static EventBatch ReadEventBridge(ReadOnlySpan<byte> payload)
     {
-        var bridge = JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.EventBridgeEvent) ?? throw new JsonException("The EventBridge event is null.");
+        var bridge = EventBridgeJson.ReadEvent(payload);
         var id = bridge.Id ?? throw new JsonException("The EventBridge event has no id.");
         var source = bridge.Source ?? throw new JsonException("The EventBridge event has no source.");
         var detailType = bridge.DetailType ?? throw new JsonException("The EventBridge event has no detail-type.");
@@ -235,7 +235,7 @@ internal static class EventMapper
             Time = time,
             DataContentType = JsonMediaType,
             Extensions = extensions,
-            Data = scheduled ? ReadOnlyMemory<byte>.Empty : bridge.Detail is { } detail ? JsonMarshal.GetRawUtf8Value(detail).ToArray() : "null"u8.ToArray(),
+            Data = scheduled ? ReadOnlyMemory<byte>.Empty : bridge.Detail ?? "null"u8.ToArray(),
             BoundData = scheduled ? new ScheduleTick { ScheduledTime = time ?? DateTimeOffset.UnixEpoch } : null,
         };
         return new EventBatch([new EventItem(envelope, id)], BatchMode.WholeEvent, scheduled ? FunctionTrigger.Timer : FunctionTrigger.PubSub);
@@ -282,7 +282,7 @@ internal static class EventMapper
 
     public static EventBatch ReadDynamoDb(ReadOnlySpan<byte> payload)
     {
-        var records = (JsonSerializer.Deserialize(payload, LambdaJsonContext.Default.DynamoDbEvent)?.Records) ?? throw new JsonException("The DynamoDB Streams event has no Records.");
+        var records = DynamoDbJson.ReadRecords(payload) ?? throw new JsonException("The DynamoDB Streams event has no Records.");
         var items = new EventItem[records.Count];
         for (var i = 0; i < items.Length; i++)
         {

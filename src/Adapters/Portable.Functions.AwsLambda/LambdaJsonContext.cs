@@ -12,8 +12,6 @@ namespace Portable.Functions.AwsLambda;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(ProxyResponse))]
 [JsonSerializable(typeof(AlbResponse))]
-[JsonSerializable(typeof(EventBridgeEvent))]
-[JsonSerializable(typeof(DynamoDbEvent))]
 [JsonSerializable(typeof(LambdaErrorBody))]
 [JsonSerializable(typeof(StreamingPrelude))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext
@@ -222,13 +220,11 @@ internal sealed class S3Object
     public string? Sequencer { get; set; }
 }
 
+/// <summary>The members of an EventBridge event the adapter maps, read by <see cref="EventBridgeJson"/>.</summary>
 internal sealed class EventBridgeEvent
 {
-    public string? Version { get; set; }
-
     public string? Id { get; set; }
 
-    [JsonPropertyName("detail-type")]
     public string? DetailType { get; set; }
 
     public string? Source { get; set; }
@@ -241,7 +237,8 @@ internal sealed class EventBridgeEvent
 
     public List<string>? Resources { get; set; }
 
-    public JsonElement? Detail { get; set; }
+    /// <summary>The raw JSON of the <c>detail</c> member's value; <see langword="null"/> when it is <c>null</c> or absent.</summary>
+    public byte[]? Detail { get; set; }
 }
 
 /// <summary>A Kinesis record's members the adapter maps, read by <see cref="KinesisJson"/>.</summary>
@@ -267,20 +264,13 @@ internal sealed class KinesisData
     public double? ApproximateArrivalTimestamp { get; set; }
 }
 
-internal sealed class DynamoDbEvent
-{
-    [JsonPropertyName("Records")]
-    public List<DynamoDbRecord>? Records { get; set; }
-}
-
+/// <summary>A DynamoDB Streams record's members the adapter maps, read by <see cref="DynamoDbJson"/>.</summary>
 internal sealed class DynamoDbRecord
 {
-    [JsonPropertyName("eventID")]
     public string? EventId { get; set; }
 
     public string? EventName { get; set; }
 
-    [JsonPropertyName("eventSourceARN")]
     public string? EventSourceArn { get; set; }
 
     public string? AwsRegion { get; set; }
