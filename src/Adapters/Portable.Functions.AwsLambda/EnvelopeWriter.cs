@@ -7,12 +7,139 @@ namespace Portable.Functions.AwsLambda;
 /// <summary>What the hand-written envelope writers share, and the partial batch response every stream source answers with.</summary>
 internal static class EnvelopeWriter
 {
-    /// <summary>As LambdaJsonWriter's: a JSON body nested in a response reads <c>{\"a\":1}</c>, not <c>{\u0022a\u0022:1}</c>.</summary>
+    /// <summary>Relaxed escaping (the consumers are AWS services, not HTML pages): a JSON body nested in a response reads <c>{\"a\":1}</c>, not <c>{\u0022a\u0022:1}</c>.</summary>
     public static readonly JsonWriterOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = true,
     };
+
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// Writes an HTTP response envelope, its members in this order and each left out when it is <see langword="null"/>
+    /// (cookies also when empty): <c>statusCode</c>, <c>statusDescription</c> (ALB), <c>headers</c>,
+    /// <c>multiValueHeaders</c>, <c>cookies</c> (HTTP API, the streaming prelude), and <c>body</c> with
+    /// <c>isBase64Encoded</c> unless <paramref name="isBase64Encoded"/> is <see langword="null"/> (the prelude, which has no
+    /// body). The body's bytes are written as escaped UTF-8 text, or base64-encoded.
+    /// </summary>
+    /// <param name="statusCode">The HTTP status code.</param>
+    /// <param name="statusDescription">ALB's status line text, or <see langword="null"/>.</param>
+    /// <param name="headers">Single-value headers, or <see langword="null"/>.</param>
+    /// <param name="multiValueHeaders">Multi-value headers, or <see langword="null"/>.</param>
+    /// <param name="cookies">Set-Cookie values, or <see langword="null"/>.</param>
+    /// <param name="body">The body's bytes.</param>
+    /// <param name="isBase64Encoded">Whether the body goes base64-encoded; <see langword="null"/> for no body members.</param>
+    /// <param name="trailingZeros">Zero bytes to leave after the JSON (the streaming prelude's separator).</param>
+    public static byte[] WriteHttpResponse(
+        int statusCode,
+        string? statusDescription,
+        Dictionary<string, string>? headers,
+        Dictionary<string, string[]>? multiValueHeaders,
+        List<string>? cookies,
+        ReadOnlySpan<byte> body,
+        bool? isBase64Encoded,
+        int trailingZeros = 0)
+    {
+        // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): a response
+        // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, Options);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("statusCode"u8, statusCode);
+            if (statusDescription is not null)
+            {
+                writer.WriteString("statusDescription"u8, statusDescription);
+            }
+
+            if (headers is not null)
+            {
+                writer.WriteStartObject("headers"u8);
+                foreach (var (name, value) in headers)
+                {
+                    writer.WriteString(name, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (multiValueHeaders is not null)
+            {
+                writer.WriteStartObject("multiValueHeaders"u8);
+                foreach (var (name, values) in multiValueHeaders)
+                {
+                    writer.WritePropertyName(name);
+                    WriteStrings(writer, values);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (cookies is { Count: > 0 })
+            {
+                writer.WritePropertyName("cookies"u8);
+                WriteStrings(writer, cookies);
+            }
+
+            if (isBase64Encoded is { } base64)
+            {
+                if (base64)
+                {
+                    writer.WriteBase64String("body"u8, body);
+                }
+                else
+                {
+                    writer.WriteString("body"u8, body);
+                }
+
+                writer.WriteBoolean("isBase64Encoded"u8, base64);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            var bytes = new byte[buffer.WrittenCount + trailingZeros];
+            buffer.WrittenSpan.CopyTo(bytes);
+            return bytes;
+        }
+        finally
+        {
+            if (buffer.Capacity > MaxKeptBuffer)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+            else
+            {
+                buffer.ResetWrittenCount();
+                writer.Reset(buffer);
+            }
+        }
+    }
+
+    /// <summary>Writes the canonical Runtime API error body, <c>{"errorType","errorMessage","stackTrace":[…]}</c>, in the order AWS's runtimes write it.</summary>
+    public static byte[] WriteError(string errorType, string errorMessage, IReadOnlyList<string> stackTrace)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128 + errorType.Length + errorMessage.Length);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("errorType"u8, errorType);
+            writer.WriteString("errorMessage"u8, errorMessage);
+            writer.WritePropertyName("stackTrace"u8);
+            WriteStrings(writer, stackTrace);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Writes <c>{"batchItemFailures":[{"itemIdentifier":…},…]}</c> (SQS, Kinesis, DynamoDB Streams).</summary>
     public static byte[] WriteBatchResponse(List<string> failedItemIdentifiers)
@@ -34,5 +161,16 @@ internal static class EnvelopeWriter
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, IReadOnlyList<string> values)
+    {
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 }

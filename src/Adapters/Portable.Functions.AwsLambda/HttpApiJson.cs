@@ -1,12 +1,11 @@
-using System.Buffers;
 using System.Text.Json;
 using static Portable.Functions.AwsLambda.EnvelopeReader;
 
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>
-/// Reads the HTTP API / Function URL (payload 2.0) event and writes its response with <see cref="Utf8JsonReader"/> and
-/// <see cref="Utf8JsonWriter"/> directly. The envelope is fixed and small, and it is the first thing a cold start behind
+/// Reads the HTTP API / Function URL (payload 2.0) event with <see cref="Utf8JsonReader"/> directly (its response is
+/// written by <see cref="EnvelopeWriter"/>). The envelope is fixed and small, and it is the first thing a cold start behind
 /// an HTTP API reads: building System.Text.Json's metadata for it (its types, their converters, a reflection look-up of
 /// polymorphism attributes per type) cost more than the whole read. The rules are the source-generated ones it
 /// replaces: camelCase names matched exactly, the last of a repeated member wins, unknown members skipped, a member of
@@ -14,14 +13,6 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class HttpApiJson
 {
-    private const int MaxKeptBuffer = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     /// <summary>Reads the members of the event the adapter maps.</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
     public static HttpApiRequest ReadRequest(ReadOnlySpan<byte> payload) => ReadEvent(payload, ReadMembers);
@@ -70,65 +61,6 @@ internal static class HttpApiJson
         }
 
         return request;
-    }
-
-    /// <summary>Writes <c>{"statusCode","headers","cookies","body","isBase64Encoded"}</c>, <c>cookies</c> left out when there are none.</summary>
-    /// <remarks><paramref name="body"/> is written as it is (UTF-8 text, escaped) or base64-encoded, as <paramref name="isBase64Encoded"/> says.</remarks>
-    public static byte[] WriteResponse(int statusCode, Dictionary<string, string> headers, List<string>? cookies, ReadOnlySpan<byte> body, bool isBase64Encoded)
-    {
-        // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): a response
-        // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, EnvelopeWriter.Options);
-        try
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("statusCode"u8, statusCode);
-            writer.WriteStartObject("headers"u8);
-            foreach (var (name, value) in headers)
-            {
-                writer.WriteString(name, value);
-            }
-
-            writer.WriteEndObject();
-            if (cookies is { Count: > 0 })
-            {
-                writer.WriteStartArray("cookies"u8);
-                foreach (var cookie in cookies)
-                {
-                    writer.WriteStringValue(cookie);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            if (isBase64Encoded)
-            {
-                writer.WriteBase64String("body"u8, body);
-            }
-            else
-            {
-                writer.WriteString("body"u8, body);
-            }
-
-            writer.WriteBoolean("isBase64Encoded"u8, isBase64Encoded);
-            writer.WriteEndObject();
-            writer.Flush();
-            return buffer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            if (buffer.Capacity > MaxKeptBuffer)
-            {
-                t_buffer = null;
-                t_writer = null;
-            }
-            else
-            {
-                buffer.ResetWrittenCount();
-                writer.Reset(buffer);
-            }
-        }
     }
 
     private static HttpApiRequestContext? ReadRequestContext(ref Utf8JsonReader reader)

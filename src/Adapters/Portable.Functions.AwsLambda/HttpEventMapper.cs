@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 
 namespace Portable.Functions.AwsLambda;
@@ -196,33 +195,15 @@ internal static class HttpEventMapper
             }
         }
 
-        var prelude = new StreamingPrelude
-        {
-            StatusCode = response.StatusCode,
-            Headers = headers.Count > 0 ? headers : null,
-            MultiValueHeaders = multiValue,
-            Cookies = CollectCookies(response) is { Count: > 0 } cookies ? [.. cookies] : null,
-        };
-        var json = JsonSerializer.SerializeToUtf8Bytes(prelude, LambdaJsonWriter.StreamingPrelude);
-        var bytes = new byte[json.Length + 8];
-        json.CopyTo(bytes, 0);
-        return bytes; // the last eight bytes are zero
+        // The last eight bytes are zero: the separator.
+        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, headers.Count > 0 ? headers : null, multiValue, CollectCookies(response), default, null, trailingZeros: 8);
     }
 
     /// <summary>Writes the API Gateway REST (payload 1.0) response: single values in <c>headers</c>, repeated ones (and <c>Set-Cookie</c>) in <c>multiValueHeaders</c>.</summary>
     public static byte[] WriteRest(FunctionHttpResponse response)
     {
-        var (body, base64) = EncodeBody(response);
         var (single, multi) = SplitHeaders(response);
-        var proxy = new ProxyResponse
-        {
-            StatusCode = response.StatusCode,
-            Headers = single,
-            MultiValueHeaders = multi.Count > 0 ? multi : null,
-            Body = body,
-            IsBase64Encoded = base64,
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(proxy, LambdaJsonWriter.ProxyResponse);
+        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, single, multi.Count > 0 ? multi : null, null, response.Body.Span, IsBase64Body(response));
     }
 
     /// <summary>Writes the HTTP API / Function URL (payload 2.0) response: repeated headers joined with commas, cookies in <c>cookies</c>.</summary>
@@ -247,21 +228,13 @@ internal static class HttpEventMapper
             }
         }
 
-        return HttpApiJson.WriteResponse(response.StatusCode, headers, CollectCookies(response), response.Body.Span, IsBase64Body(response));
+        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, headers, null, CollectCookies(response), response.Body.Span, IsBase64Body(response));
     }
 
     /// <summary>Writes the ALB response in the header mode of the request, with <c>statusDescription</c>.</summary>
     public static byte[] WriteAlb(FunctionHttpResponse response, bool multiValue)
     {
-        var (body, base64) = EncodeBody(response);
-        var alb = new AlbResponse
-        {
-            StatusCode = response.StatusCode,
-            StatusDescription = string.Concat(response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), " ", HttpStatusText.ReasonPhrase(response.StatusCode)),
-            Body = body,
-            IsBase64Encoded = base64,
-        };
-
+        var statusDescription = string.Concat(response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), " ", HttpStatusText.ReasonPhrase(response.StatusCode));
         var (single, multi) = SplitHeaders(response);
         if (multiValue)
         {
@@ -270,7 +243,7 @@ internal static class HttpEventMapper
                 multi[name] = [value];
             }
 
-            alb.MultiValueHeaders = multi;
+            return EnvelopeWriter.WriteHttpResponse(response.StatusCode, statusDescription, null, multi, null, response.Body.Span, IsBase64Body(response));
         }
         else
         {
@@ -280,10 +253,8 @@ internal static class HttpEventMapper
                 single[name] = IsSetCookie(name) ? values[^1] : string.Join(",", values);
             }
 
-            alb.Headers = single;
+            return EnvelopeWriter.WriteHttpResponse(response.StatusCode, statusDescription, single, null, null, response.Body.Span, IsBase64Body(response));
         }
-
-        return JsonSerializer.SerializeToUtf8Bytes(alb, LambdaJsonWriter.AlbResponse);
     }
 
     private static (Dictionary<string, string> Single, Dictionary<string, string[]> Multi) SplitHeaders(FunctionHttpResponse response)
@@ -352,14 +323,7 @@ internal static class HttpEventMapper
 
     private static bool IsSetCookie(string name) => name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Text bodies go as strings; anything else (and any compressed body) as base64.</summary>
-    internal static (string Body, bool Base64) EncodeBody(FunctionHttpResponse response)
-    {
-        var bytes = response.Body.Span;
-        return IsBase64Body(response) ? (Convert.ToBase64String(bytes), true) : (Encoding.UTF8.GetString(bytes), false);
-    }
-
-    /// <summary>Whether the body goes back base64-encoded: when it is compressed, or not UTF-8 text of a text media type.</summary>
+    /// <summary>Whether the body goes back base64-encoded: when it is compressed, or not UTF-8 text of a text media type (text goes as a string).</summary>
     private static bool IsBase64Body(FunctionHttpResponse response)
     {
         var bytes = response.Body.Span;

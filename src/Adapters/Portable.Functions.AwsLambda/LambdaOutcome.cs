@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>What to tell the Runtime API about one invocation: a response body, or an error.</summary>
@@ -39,13 +37,11 @@ internal readonly struct LambdaOutcome
 
     public static LambdaOutcome Error(string errorType, string errorMessage, string[]? stackTrace = null)
     {
-        var body = new LambdaErrorBody { ErrorType = errorType, ErrorMessage = errorMessage, StackTrace = stackTrace ?? [] };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody);
+        var bytes = EnvelopeWriter.WriteError(errorType, errorMessage, stackTrace ?? []);
         if (bytes.Length > MaxErrorSize)
         {
-            body.StackTrace = [];
-            body.ErrorMessage = errorMessage.Length > 1024 ? string.Concat(errorMessage.AsSpan(0, 1024), " (truncated: the error exceeded 256 KB)") : errorMessage;
-            bytes = JsonSerializer.SerializeToUtf8Bytes(body, LambdaJsonWriter.LambdaErrorBody);
+            var truncated = errorMessage.Length > 1024 ? string.Concat(errorMessage.AsSpan(0, 1024), " (truncated: the error exceeded 256 KB)") : errorMessage;
+            bytes = EnvelopeWriter.WriteError(errorType, truncated, []);
         }
 
         return new LambdaOutcome(default, errorType, bytes);

@@ -1,22 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Portable.Functions.AwsLambda;
 
-/// <summary>Source-generated serialization of the Lambda event and response envelopes.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
-[JsonSerializable(typeof(ProxyResponse))]
-[JsonSerializable(typeof(AlbResponse))]
-[JsonSerializable(typeof(LambdaErrorBody))]
-[JsonSerializable(typeof(StreamingPrelude))]
-internal sealed partial class LambdaJsonContext : JsonSerializerContext
-{
-}
+// The members of the Lambda event envelopes the adapter maps. No serializer reads them: the readers beside them
+// (HttpApiJson, ProxyJson, SqsJson, SnsJson, S3Json, KinesisJson, DynamoDbJson, EventBridgeJson) fill them with
+// Utf8JsonReader, and EnvelopeWriter writes every response and error body; no System.Text.Json metadata of the
+// envelopes is built at run time or rehydrated at a Native AOT start.
 
 /// <summary>The members of an API Gateway REST (payload 1.0) or ALB request the adapter maps, read by <see cref="ProxyJson"/>.</summary>
 internal sealed class ProxyRequest
@@ -74,46 +63,6 @@ internal sealed class HttpApiRequestHttp
     public string? Method { get; set; }
 
     public string? Path { get; set; }
-}
-
-/// <summary>The HTTP integration prelude of a streamed Function URL response: empty members are left out.</summary>
-internal sealed class StreamingPrelude
-{
-    public int StatusCode { get; set; }
-
-    public Dictionary<string, string>? Headers { get; set; }
-
-    public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
-
-    public string[]? Cookies { get; set; }
-}
-
-internal sealed class ProxyResponse
-{
-    public int StatusCode { get; set; }
-
-    public Dictionary<string, string>? Headers { get; set; }
-
-    public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
-
-    public string Body { get; set; } = string.Empty;
-
-    public bool IsBase64Encoded { get; set; }
-}
-
-internal sealed class AlbResponse
-{
-    public int StatusCode { get; set; }
-
-    public string StatusDescription { get; set; } = string.Empty;
-
-    public Dictionary<string, string>? Headers { get; set; }
-
-    public Dictionary<string, string[]>? MultiValueHeaders { get; set; }
-
-    public string Body { get; set; } = string.Empty;
-
-    public bool IsBase64Encoded { get; set; }
 }
 
 /// <summary>The members of an SQS event the adapter maps, read by <see cref="SqsJson"/>.</summary>
@@ -276,38 +225,4 @@ internal sealed class DynamoDbRecord
     public string? AwsRegion { get; set; }
 
     public JsonElement? Dynamodb { get; set; }
-}
-
-/// <summary>The canonical Runtime API error body; members in the order AWS's runtimes write them.</summary>
-internal sealed class LambdaErrorBody
-{
-    public string ErrorType { get; set; } = string.Empty;
-
-    public string ErrorMessage { get; set; } = string.Empty;
-
-    public string[] StackTrace { get; set; } = [];
-}
-
-/// <summary>
-/// Type information for what the adapter writes: the same contract as <see cref="LambdaJsonContext"/>, but with
-/// relaxed escaping, so that a JSON body nested in a response reads <c>{\"a\":1}</c> rather than <c>{\u0022a\u0022:1}</c>.
-/// The consumers are AWS services, not HTML pages.
-/// </summary>
-internal static class LambdaJsonWriter
-{
-    private static readonly JsonSerializerOptions Options = new(LambdaJsonContext.Default.Options)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    // Each built on first use: an invocation writes one kind of response, and a cold start pays for that one only.
-    public static JsonTypeInfo<ProxyResponse> ProxyResponse => field ??= Get<ProxyResponse>();
-
-    public static JsonTypeInfo<AlbResponse> AlbResponse => field ??= Get<AlbResponse>();
-
-    public static JsonTypeInfo<LambdaErrorBody> LambdaErrorBody => field ??= Get<LambdaErrorBody>();
-
-    public static JsonTypeInfo<StreamingPrelude> StreamingPrelude => field ??= Get<StreamingPrelude>();
-
-    private static JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }
