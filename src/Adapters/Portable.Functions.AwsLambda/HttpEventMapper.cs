@@ -357,7 +357,7 @@ internal static class HttpEventMapper
             || mediaType.Equals("application/graphql", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The body of an HTTP API event, read as UTF-8: used as it is, or decoded from base64.</summary>
+    /// <summary>The body member of an HTTP event, read as UTF-8 bytes: used as it is, or decoded from base64.</summary>
     private static bool TryDecodeBody(byte[]? utf8, bool isBase64, out ReadOnlyMemory<byte> bytes, out FunctionProblem? problem)
     {
         if (utf8 is null || !isBase64)
