@@ -87,13 +87,10 @@ internal static class EnvelopeReader
     /// <summary>An array of strings, its <c>null</c> elements left out.</summary>
     internal static List<string>? ReadStrings(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartArray, path))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartArray, path);
         var list = new List<string>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -115,13 +112,10 @@ internal static class EnvelopeReader
     /// <summary>An object whose values are arrays of strings (API Gateway's and ALB's multi-value maps), <c>null</c>s kept.</summary>
     internal static Dictionary<string, List<string?>?>? ReadStringListMap(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, path))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, path);
         var map = new Dictionary<string, List<string?>?>(StringComparer.Ordinal);
         while (NextMember(ref reader))
         {
@@ -157,13 +151,10 @@ internal static class EnvelopeReader
 
     internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, path))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, path);
         var map = new Dictionary<string, string?>(StringComparer.Ordinal);
         while (NextMember(ref reader))
         {
@@ -178,6 +169,19 @@ internal static class EnvelopeReader
         }
 
         return map;
+    }
+
+    /// <summary>Moves to a member's value: <see langword="false"/> when it is <c>null</c>; otherwise it must start a <paramref name="type"/>.</summary>
+    internal static bool ReadStart(ref Utf8JsonReader reader, JsonTokenType type, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return false;
+        }
+
+        Expect(ref reader, type, path);
+        return true;
     }
 
     internal static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string path)

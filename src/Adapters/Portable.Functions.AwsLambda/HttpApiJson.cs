@@ -65,13 +65,10 @@ internal static class HttpApiJson
 
     private static HttpApiRequestContext? ReadRequestContext(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, "$.requestContext"))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, "$.requestContext");
         var context = new HttpApiRequestContext();
         while (NextMember(ref reader))
         {
@@ -98,13 +95,10 @@ internal static class HttpApiJson
 
     private static HttpApiRequestHttp? ReadHttp(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, "$.requestContext.http"))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, "$.requestContext.http");
         var http = new HttpApiRequestHttp();
         while (NextMember(ref reader))
         {

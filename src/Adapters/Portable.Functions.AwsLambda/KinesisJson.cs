@@ -41,13 +41,10 @@ internal static class KinesisJson
 
     private static KinesisData? ReadData(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, ".kinesis"))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, ".kinesis");
         var data = new KinesisData();
         while (NextMember(ref reader))
         {

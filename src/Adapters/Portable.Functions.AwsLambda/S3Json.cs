@@ -45,26 +45,21 @@ internal static class S3Json
 
     private static S3Entity? ReadEntity(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, ".s3"))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, ".s3");
         var entity = new S3Entity();
         while (NextMember(ref reader))
         {
             if (reader.ValueTextEquals("bucket"u8))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
+                if (!ReadStart(ref reader, JsonTokenType.StartObject, ".s3.bucket"))
                 {
                     entity.Bucket = null;
                     continue;
                 }
 
-                Expect(ref reader, JsonTokenType.StartObject, ".s3.bucket");
                 var bucket = new S3Bucket();
                 while (NextMember(ref reader))
                 {
@@ -99,13 +94,10 @@ internal static class S3Json
 
     private static S3Object? ReadObject(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, ".s3.object"))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, ".s3.object");
         var s3Object = new S3Object();
         while (NextMember(ref reader))
         {

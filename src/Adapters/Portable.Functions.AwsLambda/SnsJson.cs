@@ -37,13 +37,10 @@ internal static class SnsJson
 
     private static SnsMessage? ReadMessage(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, ".Sns"))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, ".Sns");
         var message = new SnsMessage();
         while (NextMember(ref reader))
         {
@@ -84,13 +81,10 @@ internal static class SnsJson
     private static Dictionary<string, string?>? ReadMessageAttributes(ref Utf8JsonReader reader)
     {
         const string Path = ".Sns.MessageAttributes";
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, Path))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, Path);
         var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
         while (NextMember(ref reader))
         {

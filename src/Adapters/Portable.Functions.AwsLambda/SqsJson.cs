@@ -58,13 +58,10 @@ internal static class SqsJson
 
     private static Dictionary<string, SqsMessageAttribute?>? ReadMessageAttributes(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, path))
         {
             return null;
         }
-
-        Expect(ref reader, JsonTokenType.StartObject, path);
         var attributes = new Dictionary<string, SqsMessageAttribute?>(StringComparer.Ordinal);
         while (NextMember(ref reader))
         {
