@@ -47,10 +47,7 @@ internal static class EnvelopeWriter
         bool? isBase64Encoded,
         int trailingZeros = 0)
     {
-        // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): a response
-        // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, Options);
+        var writer = RentWriter();
         try
         {
             writer.WriteStartObject();
@@ -104,31 +101,19 @@ internal static class EnvelopeWriter
             }
 
             writer.WriteEndObject();
-            writer.Flush();
-            var bytes = new byte[buffer.WrittenCount + trailingZeros];
-            buffer.WrittenSpan.CopyTo(bytes);
-            return bytes;
+            return Written(writer, trailingZeros);
         }
         finally
         {
-            if (buffer.Capacity > MaxKeptBuffer)
-            {
-                t_buffer = null;
-                t_writer = null;
-            }
-            else
-            {
-                buffer.ResetWrittenCount();
-                writer.Reset(buffer);
-            }
+            ReturnWriter();
         }
     }
 
     /// <summary>Writes the canonical Runtime API error body, <c>{"errorType","errorMessage","stackTrace":[…]}</c>, in the order AWS's runtimes write it.</summary>
     public static byte[] WriteError(string errorType, string errorMessage, IReadOnlyList<string> stackTrace)
     {
-        var buffer = new ArrayBufferWriter<byte>(128 + errorType.Length + errorMessage.Length);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        var writer = RentWriter();
+        try
         {
             writer.WriteStartObject();
             writer.WriteString("errorType"u8, errorType);
@@ -136,16 +121,19 @@ internal static class EnvelopeWriter
             writer.WritePropertyName("stackTrace"u8);
             WriteStrings(writer, stackTrace);
             writer.WriteEndObject();
+            return Written(writer);
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            ReturnWriter();
+        }
     }
 
     /// <summary>Writes <c>{"batchItemFailures":[{"itemIdentifier":…},…]}</c> (SQS, Kinesis, DynamoDB Streams).</summary>
     public static byte[] WriteBatchResponse(List<string> failedItemIdentifiers)
     {
-        var buffer = new ArrayBufferWriter<byte>(32 + (failedItemIdentifiers.Count * 64));
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        var writer = RentWriter();
+        try
         {
             writer.WriteStartObject();
             writer.WriteStartArray("batchItemFailures"u8);
@@ -158,9 +146,38 @@ internal static class EnvelopeWriter
 
             writer.WriteEndArray();
             writer.WriteEndObject();
+            return Written(writer);
         }
+        finally
+        {
+            ReturnWriter();
+        }
+    }
 
-        return buffer.WrittenSpan.ToArray();
+    // One buffer and writer per thread, reused (as System.Text.Json's own SerializeToUtf8Bytes does): what is written
+    // allocates its byte[] and nothing else. A buffer grown past MaxKeptBuffer by a large response is let go.
+    private static Utf8JsonWriter RentWriter() => t_writer ??= new Utf8JsonWriter(t_buffer = new ArrayBufferWriter<byte>(1024), Options);
+
+    private static byte[] Written(Utf8JsonWriter writer, int trailingZeros = 0)
+    {
+        writer.Flush();
+        var bytes = new byte[t_buffer!.WrittenCount + trailingZeros];
+        t_buffer.WrittenSpan.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static void ReturnWriter()
+    {
+        if (t_buffer!.Capacity > MaxKeptBuffer)
+        {
+            t_buffer = null;
+            t_writer = null;
+        }
+        else
+        {
+            t_buffer.ResetWrittenCount();
+            t_writer!.Reset(t_buffer);
+        }
     }
 
     private static void WriteStrings(Utf8JsonWriter writer, IReadOnlyList<string> values)
