@@ -14,6 +14,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_ContentLengthAnswer_ReadsStatusHeadersAndBody_AndSendsTheRequestAsWritten(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
@@ -22,7 +23,7 @@ public sealed class RuntimeApiTransportTests
             connection.Received.Add(request);
             await connection.WriteAsync("HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id:  r-1 \r\nContent-Length: 5\r\n\r\nhello");
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests/1.0");
+        using var transport = NewTransport(caller, server.Port, "tests/1.0");
 
         var response = await On(caller, () => transport.SendAsync("POST", "/2018-06-01/runtime/invocation/r-0/error", "application/json", "{}"u8.ToArray(), [("Lambda-Runtime-Function-Error-Type", "Bad\r\nInjected: yes")], CancellationToken.None));
 
@@ -37,6 +38,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_ChunkedAnswerWithExtensionsAndTrailers_DeliveredOneByteAtATime_IsReassembled(Caller caller)
     {
         const string answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;name=value\r\n{\"a\"\r\nB\r\n:\"0123456\"}\r\n0\r\nX-Trailer: t\r\n\r\n";
@@ -48,7 +50,7 @@ public sealed class RuntimeApiTransportTests
                 await connection.WriteAsync([b]);
             }
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         var response = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
 
@@ -58,6 +60,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_KeptAliveConnection_IsReused_AndOneClosedByTheServer_IsReplacedWithoutLosingTheRequest(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
@@ -69,7 +72,7 @@ public sealed class RuntimeApiTransportTests
                 await connection.WriteAsync($"HTTP/1.1 202 Accepted\r\nContent-Length: 1\r\n\r\n{i}");
             }
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         var answers = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -84,6 +87,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_ConnectionCloseOrAnswerUntilTheEnd_OpensANewConnectionForTheNextRequest(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
@@ -94,7 +98,7 @@ public sealed class RuntimeApiTransportTests
                 : "HTTP/1.1 200 OK\r\n\r\nuntil the end");
             connection.Close();
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         var first = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
         var second = await On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
@@ -106,6 +110,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_InterimContinue_IsSkipped(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
@@ -113,7 +118,7 @@ public sealed class RuntimeApiTransportTests
             await connection.ReadRequestAsync();
             await connection.WriteAsync("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         var response = await On(caller, () => transport.SendAsync("POST", "/r", "application/json", "{}"u8.ToArray(), null, CancellationToken.None));
 
@@ -141,7 +146,7 @@ public sealed class RuntimeApiTransportTests
             await connection.WriteAsync(answer);
             connection.Close();
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None)));
 
@@ -151,6 +156,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task Preconnect_TheFirstRequest_TakesTheConnectionOpenedInTheBackground(Caller caller)
     {
         await using var server = ScriptedServer.Start(async connection =>
@@ -161,7 +167,7 @@ public sealed class RuntimeApiTransportTests
                 await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + connection.Index);
             }
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         await On(caller, () => Task.FromResult(Preconnect(transport)));
         await WaitUntilAsync(() => server.Connections == 1);
@@ -174,9 +180,10 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task Preconnect_NothingListens_TheFirstRequestReportsIt(Caller caller)
     {
-        using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
+        using var transport = NewTransport(caller, FreePort(), "tests");
 
         await On(caller, () => Task.FromResult(Preconnect(transport)));
         var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None)));
@@ -187,9 +194,10 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_NothingListens_IsARuntimeApiExceptionSayingSo(Caller caller)
     {
-        using var transport = new RuntimeApiTransport("127.0.0.1", FreePort(), "tests");
+        using var transport = NewTransport(caller, FreePort(), "tests");
 
         var exception = await Assert.ThrowsAsync<RuntimeApiException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None)));
 
@@ -199,6 +207,7 @@ public sealed class RuntimeApiTransportTests
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_CancelledWhileWaiting_ThrowsOperationCanceled_AndTheNextRequestUsesANewConnection(Caller caller)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -213,7 +222,7 @@ public sealed class RuntimeApiTransportTests
 
             await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => On(caller, () => transport.SendAsync("GET", "/next", null, default, null, cancel.Token)));
@@ -246,9 +255,32 @@ public sealed class RuntimeApiTransportTests
         Assert.Equal(["0", "1", "2", "3"], responses.Select(r => Encoding.UTF8.GetString(r.Body)).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task SendAsync_OnTheThreadPool_AfterTheMainThreadLeftAConnectionOnTheCLibrarysCalls_OpensOneOfItsOwn()
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            while (true)
+            {
+                await connection.ReadRequestAsync();
+                await connection.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{connection.Index}");
+            }
+        });
+        using var transport = NewTransport(Caller.MainThread, server.Port, "tests");
+
+        var first = await On(Caller.MainThread, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        var second = await On(Caller.ThreadPool, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+        var third = await On(Caller.ThreadPool, () => transport.SendAsync("GET", "/next", null, default, null, CancellationToken.None));
+
+        // Off Linux the main thread's connection is a Socket too, and is reused.
+        var expected = OperatingSystem.IsLinux() ? new[] { "0", "1", "1" } : ["0", "0", "0"];
+        Assert.Equal(expected, new[] { first, second, third }.Select(r => Encoding.UTF8.GetString(r.Body)));
+    }
+
     [Theory]
     [InlineData(Caller.ThreadPool)]
     [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
     public async Task SendAsync_LargeBody_IsSentAndReadWhole(Caller caller)
     {
         var payload = new byte[6 * 1024 * 1024];
@@ -259,7 +291,7 @@ public sealed class RuntimeApiTransportTests
             await connection.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: {request.Length}\r\n\r\n");
             await connection.WriteAsync(request);
         });
-        using var transport = new RuntimeApiTransport("127.0.0.1", server.Port, "tests");
+        using var transport = NewTransport(caller, server.Port, "tests");
 
         var response = await On(caller, () => transport.SendAsync("POST", "/echo", "application/octet-stream", payload, null, CancellationToken.None));
 
@@ -268,13 +300,18 @@ public sealed class RuntimeApiTransportTests
 
     /// <summary>
     /// Where a request is made: on a thread-pool thread (asynchronous socket calls), or on a thread of its own without a
-    /// synchronization context, as the process's main thread is (blocking socket calls).
+    /// synchronization context, as the process's main thread is (blocking calls: the C library's on Linux, or a
+    /// <see cref="Socket"/>'s, as off Linux).
     /// </summary>
     public enum Caller
     {
         ThreadPool,
         MainThread,
+        MainThreadManagedSocket,
     }
+
+    private static RuntimeApiTransport NewTransport(Caller caller, int port, string userAgent) =>
+        new("127.0.0.1", port, userAgent, nativeSockets: caller != Caller.MainThreadManagedSocket);
 
     private static Task<T> On<T>(Caller caller, Func<Task<T>> request)
     {

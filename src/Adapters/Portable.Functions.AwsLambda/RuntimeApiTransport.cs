@@ -52,10 +52,11 @@ internal sealed class RuntimeApiResponse(int status, List<KeyValuePair<string, s
 /// connections are pooled, so concurrent loops (Lambda Managed Instances) each get one.
 /// <para>
 /// A request made on a thread that is neither a thread-pool thread nor under a synchronization context — the
-/// process's main thread, where the single invocation loop runs — uses blocking socket calls: that thread has nothing
-/// else to do while it waits for the next invocation, and the answer wakes it directly, where asynchronous I/O would
-/// start thread-pool workers at cold start and hand every answer from the socket engine's thread to one of them
-/// (see docs/benchmarks.md). Cancelling such a request closes its connection. Requests on other threads (concurrent
+/// process's main thread, where the single invocation loop runs — uses blocking calls: that thread has nothing else to
+/// do while it waits for the next invocation, and the answer wakes it directly, where asynchronous I/O would start
+/// thread-pool workers at cold start and hand every answer from the socket engine's thread to one of them (see
+/// docs/benchmarks.md). On Linux those are the C library's own calls (<see cref="NativeSocket"/>), which spare the
+/// socket engine's start. Cancelling such a request shuts its connection down. Requests on other threads (concurrent
 /// loops, tests) are asynchronous.
 /// </para>
 /// </summary>
@@ -69,15 +70,21 @@ internal sealed class RuntimeApiTransport : IDisposable
 
     private readonly string _host;
     private readonly int _port;
+    private readonly bool _nativeSockets;
     private readonly byte[] _fixedHeaders;
     private readonly ConcurrentStack<Connection> _idle = new();
     private Task<Connection>? _opening;
     private bool _disposed;
 
-    public RuntimeApiTransport(string host, int port, string userAgent)
+    /// <param name="host">The Runtime API's host: an address, <c>localhost</c> or a name.</param>
+    /// <param name="port">The Runtime API's port.</param>
+    /// <param name="userAgent">The <c>User-Agent</c> of every request.</param>
+    /// <param name="nativeSockets">Whether blocking requests may use <see cref="NativeSocket"/> (tests turn it off to cover <see cref="Socket"/>'s blocking path).</param>
+    public RuntimeApiTransport(string host, int port, string userAgent, bool nativeSockets = true)
     {
         _host = host;
         _port = port;
+        _nativeSockets = nativeSockets;
         var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
         _fixedHeaders = Encoding.ASCII.GetBytes($"Host: {authority}\r\nUser-Agent: {userAgent}\r\n");
     }
@@ -129,6 +136,13 @@ internal sealed class RuntimeApiTransport : IDisposable
                     {
                         // Connect again below: that failure is the one to report.
                     }
+                }
+
+                if (connection is { IsNative: true } && !blocking)
+                {
+                    // A connection on the C library's blocking calls, opened on the main thread, cannot be awaited.
+                    connection.Dispose();
+                    connection = null;
                 }
 
                 connection ??= blocking ? Connect() : await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -257,11 +271,16 @@ internal sealed class RuntimeApiTransport : IDisposable
     private Connection Connect()
     {
         var endPoint = EndPoint();
+        if (_nativeSockets && endPoint is IPEndPoint ip && NativeSocket.TryConnect(ip.Address, ip.Port) is { } native)
+        {
+            return new Connection(null, native);
+        }
+
         var socket = NewSocket(endPoint);
         try
         {
             socket.Connect(endPoint);
-            return new Connection(socket);
+            return new Connection(socket, null);
         }
         catch
         {
@@ -277,7 +296,7 @@ internal sealed class RuntimeApiTransport : IDisposable
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
-            return new Connection(socket);
+            return new Connection(socket, null);
         }
         catch
         {
@@ -289,13 +308,20 @@ internal sealed class RuntimeApiTransport : IDisposable
     /// <summary>The connection ended before the first byte of an answer.</summary>
     private sealed class StaleConnectionException(string message) : IOException(message);
 
-    /// <summary>One kept-alive connection and the bytes it has received but not yet consumed.</summary>
-    private sealed class Connection(Socket socket) : IDisposable
+    /// <summary>
+    /// One kept-alive connection — a <see cref="Socket"/>, or a <see cref="NativeSocket"/> for blocking calls only — and
+    /// the bytes it has received but not yet consumed.
+    /// </summary>
+    private sealed class Connection(Socket? socket, NativeSocket? native) : IDisposable
     {
-        private byte[] _buffer = new byte[16 * 1024];
+        // Grows (doubling) for a longer head; a body is read into its own array. Small, because fresh memory is paid for
+        // in page faults at cold start.
+        private byte[] _buffer = new byte[4 * 1024];
         private int _start;
         private int _end;
         private bool _blocking;
+
+        public bool IsNative => native is not null;
 
         /// <summary>
         /// <see cref="ExchangeAsync"/> with blocking socket calls, on the calling thread: every await in it completes at
@@ -304,9 +330,9 @@ internal sealed class RuntimeApiTransport : IDisposable
         public (RuntimeApiResponse Response, bool KeepAlive) Exchange(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
         {
             _blocking = true;
-            using var closeOnCancel = cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket)
-                : default;
+            using var closeOnCancel = !cancellationToken.CanBeCanceled ? default
+                : native is not null ? cancellationToken.UnsafeRegister(static state => ((NativeSocket)state!).Abort(), native)
+                : cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket);
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -380,7 +406,11 @@ internal sealed class RuntimeApiTransport : IDisposable
             return (new RuntimeApiResponse(status, headers, responseBody), keepAlive);
         }
 
-        public void Dispose() => socket.Dispose();
+        public void Dispose()
+        {
+            socket?.Dispose();
+            native?.Dispose();
+        }
 
         private async Task<(int Status, List<KeyValuePair<string, string>> Headers)> ReadHeadAsync(CancellationToken cancellationToken)
         {
@@ -585,12 +615,19 @@ internal sealed class RuntimeApiTransport : IDisposable
             return count;
         }
 
-        private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _blocking
-            ? ValueTask.FromResult(socket.Receive(buffer.Span, SocketFlags.None))
-            : socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+        private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => native is not null
+            ? ValueTask.FromResult(native.Receive(buffer.Span))
+            : _blocking ? ValueTask.FromResult(socket!.Receive(buffer.Span, SocketFlags.None))
+            : socket!.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
         private ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
         {
+            if (native is not null)
+            {
+                native.Send(buffer.Span);
+                return default;
+            }
+
             if (!_blocking)
             {
                 return SendAllAsync(buffer, cancellationToken);
@@ -598,13 +635,13 @@ internal sealed class RuntimeApiTransport : IDisposable
 
             for (var sent = 0; sent < buffer.Length;)
             {
-                sent += socket.Send(buffer.Span[sent..], SocketFlags.None);
+                sent += socket!.Send(buffer.Span[sent..], SocketFlags.None);
             }
 
             return default;
         }
 
         private async ValueTask SendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-            await socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            await socket!.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
     }
 }
