@@ -41,6 +41,15 @@ public sealed class FunctionInvocation
     public CancellationToken PlatformCancellationToken { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether <see cref="PlatformCancellationToken"/> is the deadline's own token: the host fires
+    /// it at <see cref="Deadline"/> less <see cref="FunctionsOptions.DeadlineGracePeriod"/>, so the core sets no timer of
+    /// its own, and when it fires the invocation ends as <see cref="FunctionStatus.TimedOut"/> for missing its deadline
+    /// (not as cancelled by the platform). The AWS Lambda runtime does this to keep a timer thread off its cold start.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: the core times the deadline itself.</value>
+    public bool PlatformEnforcesDeadline { get; init; }
+
+    /// <summary>
     /// Gets a service scope the platform already created for this invocation (the Azure worker's
     /// <c>InstanceServices</c>, ASP.NET Core's <c>HttpContext.RequestServices</c>), or <see langword="null"/> for a new
     /// scope. The core resolves the function and its middleware from it and leaves its disposal to the platform.

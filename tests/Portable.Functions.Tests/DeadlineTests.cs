@@ -85,6 +85,44 @@ public sealed class DeadlineTests
         Assert.Equal(504, result.Problem!.Status);
     }
 
+    [Fact]
+    public async Task PlatformEnforcedDeadline_SetsNoTimerOfItsOwn_AndTheHostsTokenEndsItAsMissingTheDeadline()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions());
+        using var platform = new CancellationTokenSource();
+        var deadline = host.Time.GetUtcNow().AddSeconds(10);
+        Assert.True(host.Catalog.TryGet("echo", out var echo));
+
+        var invocation = echo.InvokeHttpAsync(Json.Post("/echo", """{"text":"slow"}"""),
+            new FunctionInvocation { Deadline = deadline, PlatformCancellationToken = platform.Token, PlatformEnforcesDeadline = true }).AsTask();
+        host.Time.Advance(TimeSpan.FromMinutes(1)); // past the deadline: only the host's token may end it
+        var log = host.Services.GetRequiredService<InvocationLog>();
+        Assert.False(Assert.Single(log.Tokens).IsCancellationRequested);
+        Assert.False(invocation.IsCompleted);
+
+        await platform.CancelAsync();
+        var result = await invocation;
+
+        Assert.Equal(FunctionStatus.TimedOut, result.Status);
+        Assert.Equal(504, result.StatusCode);
+        Assert.Equal("The function did not finish before its deadline.", result.Problem!.Detail);
+        Assert.Equal(deadline, Assert.Single(log.Contexts).Deadline);
+    }
+
+    [Fact]
+    public async Task PlatformEnforcesDeadline_WithoutAPlatformToken_TheCoreTimesTheDeadline()
+    {
+        await using var host = FunctionTestHost.Create(s => s.AddTestFunctions(f => f.Configure(o => o.DeadlineGracePeriod = TimeSpan.Zero)));
+        Assert.True(host.Catalog.TryGet("echo", out var echo));
+
+        var invocation = echo.InvokeHttpAsync(Json.Post("/echo", """{"text":"slow"}"""),
+            new FunctionInvocation { Deadline = host.Time.GetUtcNow().AddSeconds(10), PlatformEnforcesDeadline = true }).AsTask();
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+        var result = await invocation;
+
+        Assert.Equal(FunctionStatus.TimedOut, result.Status);
+    }
+
     private sealed class SlowEvent : IEventFunction<Payment>
     {
         public Task HandleAsync(FunctionEvent<Payment> functionEvent, FunctionContext context, CancellationToken cancellationToken) =>

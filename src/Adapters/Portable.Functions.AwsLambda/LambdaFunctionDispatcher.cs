@@ -308,6 +308,8 @@ internal sealed class LambdaFunctionDispatcher
             Provider = FunctionProvider.AwsLambda,
             Trigger = trigger,
             Deadline = next.Deadline,
+            PlatformCancellationToken = feature.DeadlineToken,
+            PlatformEnforcesDeadline = feature.DeadlineToken.CanBeCanceled,
             TraceParent = ownTraceParent is null ? XRayTraceHeader.ToTraceParent(next.TraceId) : null,
             ResponseStreamer = streamer,
         }.WithFeature(feature).WithFeature(feature.Environment);

@@ -112,11 +112,14 @@ public static partial class LambdaFunctionsHost
                 handlers = [.. provider.GetServices<ILambdaLifecycleHandler>()];
                 var dispatcher = new LambdaFunctionDispatcher(function, lambdaOptions, functionsOptions, client);
                 var concurrency = MaxConcurrency(configuration["AWS_LAMBDA_MAX_CONCURRENCY"]);
+
+                // Deadlines on the interval timer, unless the program brought a clock of its own (a test's fake one).
+                var alarm = provider.GetService<TimeProvider>() is { } time && time == TimeProvider.System ? DeadlineAlarm.Shared : null;
                 loops = new LambdaRuntime[concurrency];
                 for (var i = 0; i < loops.Length; i++)
                 {
                     // With concurrent invocations one process-wide variable cannot hold each one's trace id.
-                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1);
+                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1, alarm, functionsOptions.DeadlineGracePeriod);
                 }
 
                 LogStarted(logger, function.Name, concurrency);

@@ -42,4 +42,7 @@ public sealed class LambdaInvocationFeature
 
     /// <summary>Gets the function's environment (name, version, memory, log group and stream).</summary>
     public LambdaFunctionEnvironment Environment { get; }
+
+    /// <summary>Gets the token the runtime's <see cref="DeadlineAlarm"/> fires at the deadline less the grace period, or <see cref="CancellationToken.None"/> when the core times the deadline.</summary>
+    internal CancellationToken DeadlineToken { get; init; }
 }

@@ -16,14 +16,26 @@ internal sealed partial class LambdaRuntime
     private readonly LambdaFunctionEnvironment _environment;
     private readonly ILogger _logger;
     private readonly bool _setTraceEnvironment;
+    private readonly DeadlineAlarm? _alarm;
+    private readonly TimeSpan _gracePeriod;
 
-    public LambdaRuntime(RuntimeApiClient client, LambdaFunctionDispatcher dispatcher, LambdaFunctionEnvironment environment, ILogger logger, bool setTraceEnvironment)
+    /// <param name="client">The Runtime API.</param>
+    /// <param name="dispatcher">Runs the function for each payload.</param>
+    /// <param name="environment">The function's environment.</param>
+    /// <param name="logger">The runtime's own logger.</param>
+    /// <param name="setTraceEnvironment">Whether each invocation sets <c>_X_AMZN_TRACE_ID</c> (one invocation at a time only).</param>
+    /// <param name="alarm">Fires the deadlines, or <see langword="null"/> to leave them to the core's timer.</param>
+    /// <param name="gracePeriod">How long before the deadline the alarm fires (<see cref="FunctionsOptions.DeadlineGracePeriod"/>).</param>
+    public LambdaRuntime(RuntimeApiClient client, LambdaFunctionDispatcher dispatcher, LambdaFunctionEnvironment environment, ILogger logger, bool setTraceEnvironment,
+        DeadlineAlarm? alarm = null, TimeSpan gracePeriod = default)
     {
         _client = client;
         _dispatcher = dispatcher;
         _environment = environment;
         _logger = logger;
         _setTraceEnvironment = setTraceEnvironment;
+        _alarm = alarm;
+        _gracePeriod = gracePeriod;
     }
 
     /// <summary>How many <c>/next</c> answers in a row may be cut before the Runtime API is taken for broken.</summary>
@@ -72,6 +84,9 @@ internal sealed partial class LambdaRuntime
             Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", next.TraceId);
         }
 
+        // One deadline for the whole invocation (every record of a batch), fired by the alarm when there is one.
+        using var deadline = _alarm is not null && next.Deadline is not null ? new CancellationTokenSource() : null;
+        var pending = deadline is null ? null : _alarm!.Schedule(deadline, next.Deadline!.Value - _gracePeriod - TimeProvider.System.GetUtcNow());
         var feature = new LambdaInvocationFeature(requestId, next.Event, _environment)
         {
             InvokedFunctionArn = next.InvokedFunctionArn,
@@ -80,6 +95,7 @@ internal sealed partial class LambdaRuntime
             ClientContext = next.ClientContext,
             CognitoIdentity = next.CognitoIdentity,
             TenantId = next.TenantId,
+            DeadlineToken = deadline?.Token ?? default,
         };
 
         LambdaOutcome outcome;
@@ -94,6 +110,13 @@ internal sealed partial class LambdaRuntime
         catch (Exception exception)
         {
             outcome = _dispatcher.Fail(next, feature, exception);
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                _alarm!.Unschedule(pending);
+            }
         }
 
         if (outcome.IsAnswered)
