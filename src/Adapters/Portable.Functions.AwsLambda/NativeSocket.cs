@@ -87,7 +87,8 @@ internal sealed unsafe class NativeSocket : IDisposable
                 var errno = Marshal.GetLastSystemError();
                 if (errno != Eintr)
                 {
-                    throw Error(errno);
+                    var error = Error(errno);
+                    throw new SocketException(error.ErrorCode, $"{error.Message} {(family == AfInet6 ? $"[{address}]" : address)}:{port}");
                 }
 
                 // Interrupted by a signal: the connection goes on by itself; wait for it to finish.
