@@ -123,6 +123,13 @@ public sealed class InvocationTests
     }
 
     [Fact]
+    public void ActivitySource_IsVersionedWithTheAssembly()
+    {
+        // The build writes the version as a constant (no reflection at a cold start); it must stay the assembly's.
+        Assert.Equal(typeof(FunctionInvoker).Assembly.GetName().Version!.ToString(3), FunctionTelemetry.Source.Version);
+    }
+
+    [Fact]
     public void Reject_WithAServerError_Throws()
     {
         using var provider = new ServiceCollection().AddTestFunctions().BuildServiceProvider();

@@ -79,7 +79,7 @@ internal sealed class AwsLambdaFunctionsOptionsValidation : IValidateOptions<Aws
             (failures ??= []).Add($"{AwsLambdaFunctionsOptions.SectionName}:ShutdownTimeout must not be negative; it is {options.ShutdownTimeout}.");
         }
 
-        if (!Enum.IsDefined(options.InvokeMode))
+        if (options.InvokeMode is not (LambdaInvokeMode.Buffered or LambdaInvokeMode.ResponseStream)) // not Enum.IsDefined: reflection at every start
         {
             (failures ??= []).Add($"{AwsLambdaFunctionsOptions.SectionName}:InvokeMode must be Buffered or ResponseStream; it is {options.InvokeMode}.");
         }

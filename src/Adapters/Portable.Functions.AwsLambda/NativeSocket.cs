@@ -88,7 +88,7 @@ internal sealed unsafe class NativeSocket : IDisposable
                 if (errno != Eintr)
                 {
                     var error = Error(errno);
-                    throw new SocketException(error.ErrorCode, $"{error.Message} {(family == AfInet6 ? $"[{address}]" : address)}:{port}");
+                    throw new SocketException((int)error.SocketErrorCode, $"{error.Message} {(family == AfInet6 ? $"[{address}]" : address)}:{port}");
                 }
 
                 // Interrupted by a signal: the connection goes on by itself; wait for it to finish.
