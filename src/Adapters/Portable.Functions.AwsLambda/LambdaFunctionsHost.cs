@@ -83,7 +83,18 @@ public static partial class LambdaFunctionsHost
             return InitFailedExitCode;
         }
 
-        using var client = new RuntimeApiClient(runtimeApi);
+        RuntimeApiClient client;
+        try
+        {
+            client = new RuntimeApiClient(runtimeApi);
+        }
+        catch (FormatException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            return InitFailedExitCode;
+        }
+
+        using var _ = client;
         client.Preconnect();
         var environment = new LambdaFunctionEnvironment(configuration);
         ServiceProvider? provider = null;

@@ -10,10 +10,11 @@ namespace Portable.Functions.AwsLambda;
 /// <remarks>
 /// <para>
 /// <see cref="Socket"/>, even used only with blocking calls, starts System.Net.Sockets' event engine — an epoll
-/// instance and a thread — when the first one is created: about a twentieth of a Native AOT cold start on the Lambda
+/// instance and a thread — when the first one is created: a few percent of a Native AOT cold start on the Lambda
 /// runtime's path (docs/benchmarks.md), for asynchronous I/O the main thread never does. The calls are found in the
 /// process's global symbol scope (<c>socket</c>, <c>connect</c>, ... are the C library's, on glibc and musl alike), so
-/// no library name is probed. Where they cannot be found, or off Linux, <see cref="TryConnect"/> returns
+/// no library name is probed. Where they cannot be found, or off Linux on x64 and arm64 (whose constants this class
+/// uses), <see cref="TryConnect"/> returns
 /// <see langword="null"/> and the caller uses a <see cref="Socket"/>.
 /// </para>
 /// <para>
@@ -252,7 +253,7 @@ internal sealed unsafe class NativeSocket : IDisposable
 #pragma warning disable CA1810 // one lookup of all the calls, or none of them used
         static Calls()
         {
-            if (!OperatingSystem.IsLinux())
+            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
             {
                 return;
             }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -68,12 +70,12 @@ internal sealed class RuntimeApiClient : IDisposable
     private readonly int _port;
     private readonly string _userAgent;
 
+    /// <param name="runtimeApi">The Runtime API's <c>host:port</c> (<c>AWS_LAMBDA_RUNTIME_API</c>).</param>
+    /// <exception cref="FormatException"><paramref name="runtimeApi"/> is not a host and port.</exception>
     public RuntimeApiClient(string runtimeApi)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
-        var authority = new Uri("http://" + runtimeApi.Trim().TrimEnd('/') + "/");
-        _host = authority.IdnHost;
-        _port = authority.Port;
+        (_host, _port) = ParseAuthority(runtimeApi);
         _userAgent = "portable-functions-aws-lambda/" + PackageVersion.Value;
         _transport = new RuntimeApiTransport(_host, _port, _userAgent);
     }
@@ -111,7 +113,7 @@ internal sealed class RuntimeApiClient : IDisposable
 
         DateTimeOffset? deadline = null;
         if (response.Header(DeadlineHeader) is { } deadlineText
-            && long.TryParse(deadlineText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deadlineMs))
+            && long.TryParse(deadlineText, NumberStyles.None, CultureInfo.InvariantCulture, out var deadlineMs))
         {
             deadline = DateTimeOffset.FromUnixTimeMilliseconds(deadlineMs);
         }
@@ -131,15 +133,15 @@ internal sealed class RuntimeApiClient : IDisposable
     /// <param name="requestId">The invocation's request id.</param>
     /// <param name="prelude">The HTTP integration prelude (with its eight zero bytes), sent first.</param>
     public LambdaStreamingResponse OpenStreamingResponse(string requestId, ReadOnlyMemory<byte> prelude) =>
-        new(_host, _port, InvocationBase + Uri.EscapeDataString(requestId) + "/response", _userAgent, prelude);
+        new(_host, _port, InvocationBase + EscapeSegment(requestId) + "/response", _userAgent, prelude);
 
     /// <summary>Sends the function's response.</summary>
     public Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(InvocationBase + Uri.EscapeDataString(requestId) + "/response", "application/json", body, null, null, cancellationToken);
+        PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, cancellationToken);
 
     /// <summary>Reports that the invocation failed.</summary>
     public Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, string? xrayCause, CancellationToken cancellationToken) =>
-        PostAsync(InvocationBase + Uri.EscapeDataString(requestId) + "/error", ErrorContentType, body, errorType, xrayCause, cancellationToken);
+        PostAsync(InvocationBase + EscapeSegment(requestId) + "/error", ErrorContentType, body, errorType, xrayCause, cancellationToken);
 
     /// <summary>Reports that the runtime could not start.</summary>
     public Task<PostOutcome> PostInitErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
@@ -160,6 +162,98 @@ internal sealed class RuntimeApiClient : IDisposable
         return OutcomeOf(response.Status)
             ?? throw new RuntimeApiException($"POST {path.Replace("/2018-06-01", string.Empty, StringComparison.Ordinal)} answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
     }
+
+    /// <summary>
+    /// <c>host:port</c>, <c>[IPv6]:port</c> or a host alone (port 80), with surrounding blanks and a trailing slash
+    /// tolerated; the host is returned without brackets. Parsed by hand: a <see cref="Uri"/> would bring its parser and
+    /// international host names into every cold start for a value that is always an address and a port.
+    /// </summary>
+    /// <exception cref="FormatException">The value is not a host and port.</exception>
+    internal static (string Host, int Port) ParseAuthority(string runtimeApi)
+    {
+        var text = runtimeApi.Trim().TrimEnd('/');
+        string host;
+        string? portText; // null: no port given
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            host = close > 0 ? text[1..close] : string.Empty;
+            var rest = close > 0 ? text[(close + 1)..] : "?";
+            if ((rest.Length > 0 && rest[0] != ':')
+                || !IPAddress.TryParse(host, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                throw InvalidAuthority(runtimeApi);
+            }
+
+            portText = rest.Length > 0 ? rest[1..] : null;
+        }
+        else
+        {
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            host = colon < 0 ? text : text[..colon];
+            portText = colon < 0 ? null : text[(colon + 1)..];
+            foreach (var c in host)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '-' or '_'))
+                {
+                    throw InvalidAuthority(runtimeApi);
+                }
+            }
+        }
+
+        var port = 80;
+        if (host.Length == 0
+            || (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)))
+        {
+            throw InvalidAuthority(runtimeApi);
+        }
+
+        return (host, port);
+    }
+
+    /// <summary>A request id as one path segment: RFC 3986's unreserved characters as they are, every other UTF-8 byte percent-encoded.</summary>
+    internal static string EscapeSegment(string value)
+    {
+        foreach (var c in value)
+        {
+            if (!IsUnreserved(c))
+            {
+                return Escape(value);
+            }
+        }
+
+        return value; // a request id is a UUID: nothing to escape
+
+        static string Escape(string value)
+        {
+            var builder = new StringBuilder(value.Length * 3);
+            Span<byte> bytes = stackalloc byte[4];
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (value[i] < 0x80 && IsUnreserved(value[i]))
+                {
+                    builder.Append(value[i]);
+                    continue;
+                }
+
+                var width = char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]) ? 2 : 1;
+                var count = Encoding.UTF8.GetBytes(value.AsSpan(i, width), bytes);
+                foreach (var b in bytes[..count])
+                {
+                    builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+                }
+
+                i += width - 1;
+            }
+
+            return builder.ToString();
+        }
+    }
+
+    private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~';
+
+    private static FormatException InvalidAuthority(string runtimeApi) =>
+        new($"AWS_LAMBDA_RUNTIME_API must be the Runtime API's host and port (host:port); it is '{runtimeApi}'.");
 
     /// <summary>What the Runtime API's answer to a response or an error report means; <see langword="null"/> for a status the runtime cannot continue after.</summary>
     internal static PostOutcome? OutcomeOf(int status) => status switch
