@@ -325,7 +325,7 @@ internal sealed class RuntimeApiTransport : IDisposable
 
         /// <summary>
         /// <see cref="ExchangeAsync"/> with blocking socket calls, on the calling thread: every await in it completes at
-        /// once. Cancelling closes the connection, which ends a blocked call.
+        /// once. Cancelling shuts a native connection down or closes a socket, either of which ends a blocked call.
         /// </summary>
         public (RuntimeApiResponse Response, bool KeepAlive) Exchange(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
         {
