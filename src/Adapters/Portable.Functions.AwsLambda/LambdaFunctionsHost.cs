@@ -56,17 +56,34 @@ public static partial class LambdaFunctionsHost
     };
 
     /// <summary><c>appsettings.json</c> beside the executable when there is one, environment variables, the command line: later sources win.</summary>
-    internal static IConfigurationRoot BuildConfiguration(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="baseDirectory">Where <c>appsettings.json</c> is looked for: the executable's directory unless a test says otherwise.</param>
+    /// <exception cref="InvalidDataException"><c>appsettings.json</c> is not valid JSON configuration.</exception>
+    internal static IConfigurationRoot BuildConfiguration(string[] args, string? baseDirectory = null)
     {
         var builder = new ConfigurationBuilder();
-        var settings = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        if (File.Exists(settings))
+        var settings = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "appsettings.json");
+        FileStream? file = null;
+        try
         {
-            // Checked first, so that a function without settings pays nothing for file providers at cold start.
-            builder.AddJsonFile(settings, optional: true, reloadOnChange: false);
-        }
+            if (File.Exists(settings))
+            {
+                // Read once as a stream: a file provider would bring file watching into the binary, for a file that is
+                // never reloaded. Checked first, so that a function without settings opens nothing.
+                file = File.OpenRead(settings);
+                builder.AddJsonStream(file);
+            }
 
-        return builder.AddEnvironmentVariables().AddCommandLine(args, SwitchMappings).Build();
+            return builder.AddEnvironmentVariables().AddCommandLine(args, SwitchMappings).Build();
+        }
+        catch (Exception exception) when (file is not null && exception is FormatException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"Failed to load configuration from file '{settings}'.", exception);
+        }
+        finally
+        {
+            file?.Dispose();
+        }
     }
 
     /// <summary>The seam tests use: the settings come from <paramref name="configuration"/>, so a test points the runtime at its own Runtime API.</summary>
