@@ -10,10 +10,8 @@ public sealed class NativeSocketTests
     [Fact]
     public async Task SendAndReceive_OverLoopback_CarryTheBytesBothWays_AndZeroMeansThePeerClosed()
     {
-        using var listener = Listen(IPAddress.Loopback);
-        var accepted = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
-        using var socket = Connect(IPAddress.Loopback, Port(listener));
-        using var peer = await accepted;
+        using var pair = await ConnectedPair.OpenAsync(IPAddress.Loopback);
+        var (socket, peer) = (pair.Socket, pair.Peer);
         var stream = peer.GetStream();
 
         socket.Send("ping"u8);
@@ -68,10 +66,8 @@ public sealed class NativeSocketTests
     [Fact]
     public async Task Abort_FromAnotherThread_EndsAReceiveBlockedOnTheConnection()
     {
-        using var listener = Listen(IPAddress.Loopback);
-        var accepted = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
-        using var socket = Connect(IPAddress.Loopback, Port(listener));
-        using var peer = await accepted;
+        using var pair = await ConnectedPair.OpenAsync(IPAddress.Loopback);
+        var (socket, peer) = (pair.Socket, pair.Peer);
         var receiving = Task.Factory.StartNew(() => socket.Receive(new byte[16]), TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         await Task.Delay(100, TestContext.Current.CancellationToken);
@@ -84,13 +80,10 @@ public sealed class NativeSocketTests
     [Fact]
     public async Task Send_AfterThePeerReset_IsASocketExceptionOfTheKindASocketReports_NotASignal()
     {
-        using var listener = Listen(IPAddress.Loopback);
-        var accepted = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
-        using var socket = Connect(IPAddress.Loopback, Port(listener));
-        using (var peer = await accepted)
-        {
-            peer.Client.LingerState = new LingerOption(true, 0); // close with a reset
-        }
+        using var pair = await ConnectedPair.OpenAsync(IPAddress.Loopback);
+        var socket = pair.Socket;
+        pair.Peer.Client.LingerState = new LingerOption(true, 0); // close with a reset
+        pair.Peer.Dispose();
 
         // The reset arrives with the first send or the next; the process must survive it (no SIGPIPE) either way.
         var exception = Assert.Throws<SocketException>(() =>
@@ -114,6 +107,29 @@ public sealed class NativeSocketTests
     [InlineData(9999, SocketError.SocketError)]
     public void Error_MapsLinuxErrorNumbers_ToWhatASocketReports(int errno, SocketError expected) =>
         Assert.Equal(expected, NativeSocket.Error(errno).SocketErrorCode);
+
+    /// <summary>A native connection to a loopback listener, and the listener's end of it.</summary>
+    private sealed class ConnectedPair(TcpListener listener, NativeSocket socket, TcpClient peer) : IDisposable
+    {
+        public NativeSocket Socket { get; } = socket;
+
+        public TcpClient Peer { get; } = peer;
+
+        public static async Task<ConnectedPair> OpenAsync(IPAddress address)
+        {
+            var listener = Listen(address);
+            var accepted = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+            var socket = Connect(address, Port(listener));
+            return new ConnectedPair(listener, socket, await accepted);
+        }
+
+        public void Dispose()
+        {
+            Peer.Dispose();
+            Socket.Dispose();
+            listener.Dispose();
+        }
+    }
 
     private static NativeSocket Connect(IPAddress address, int port)
     {
