@@ -180,6 +180,19 @@ public sealed class LambdaRuntimeTests
     }
 
     [Fact]
+    public async Task Deadline_ReachesAHandlerThatNeverAwaits_AndEndsTheInvocationAsTimedOut()
+    {
+        // The deadline is not only for handlers that await: one working synchronously, polling its token, is stopped too.
+        await using var runtime = await RunningRuntime.StartAsync(
+            s => s.AddLambdaTestFunctions().AddPortableFunctions(f => f.Configure(o => o.DeadlineGracePeriod = TimeSpan.FromSeconds(2))), handler: "spin");
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"text":"x"}""", DateTimeOffset.UtcNow.AddSeconds(3)));
+
+        Assert.Equal("error", result.Kind);
+        Assert.Equal("Function.GatewayTimeout", result.ErrorType);
+    }
+
+    [Fact]
     public async Task Deadline_WithAFakeClock_FiresTheTokenExactlyAtDeadlineMinusGrace()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));

@@ -70,6 +70,21 @@ public sealed class WaitForDeadline : IFunction<EchoRequest, EchoResponse>
     }
 }
 
+/// <summary>Works synchronously, never awaiting, until its token fires (or 30 seconds pass): a deadline must reach it too.</summary>
+public sealed class SpinUntilDeadline : IFunction<EchoRequest, EchoResponse>
+{
+    public Task<EchoResponse> HandleAsync(EchoRequest request, FunctionContext context, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return Task.FromResult(new EchoResponse("never cancelled", context.InvocationId, null, null, null, null, "none", null));
+    }
+}
+
 /// <summary>What <see cref="WaitForDeadline"/> saw; static because the function runs in the runtime's own container.</summary>
 public static class DeadlineProbe
 {
@@ -128,6 +143,7 @@ public static class TestFunctionRegistrations
             .AddFunction<Boom, EchoRequest, EchoResponse>("boom")
             .AddFunction<Huge, EchoRequest, EchoResponse>("huge")
             .AddFunction<WaitForDeadline, EchoRequest, EchoResponse>("wait")
+            .AddFunction<SpinUntilDeadline, EchoRequest, EchoResponse>("spin")
             .AddFunction<Together, EchoRequest, EchoResponse>("together")
             .AddHttpFunction<Inspect>("inspect")
             .UseJsonContext(TestJsonContext.Default));
