@@ -164,12 +164,8 @@ public abstract class FunctionInvoker
         var platformToken = invocation?.PlatformCancellationToken ?? default;
         var platformDeadline = invocation?.PlatformEnforcesDeadline == true && platformToken.CanBeCanceled;
         CancellationTokenSource? source = null;
-        if (platformDeadline)
-        {
-            // The host fires the platform token at the deadline itself: no timer here.
-            source = new CancellationTokenSource();
-        }
-        else if (deadline is { } due && due - options.DeadlineGracePeriod - time.GetUtcNow() is var delay && delay <= MaxTimerDelay)
+        if (!platformDeadline // the host fires the platform token at the deadline itself: no timer here
+            && deadline is { } due && due - options.DeadlineGracePeriod - time.GetUtcNow() is var delay && delay <= MaxTimerDelay)
         {
             // A deadline beyond what a timer can hold (about 49 days) never fires; the context still reports it.
             source = new CancellationTokenSource(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time);

@@ -176,8 +176,7 @@ internal sealed unsafe class DeadlineAlarm
 
         private static DeadlineAlarm? Create()
         {
-            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64)
-                || !NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "setitimer", out var setitimer))
+            if (!CLibrary.TryGetExport("setitimer", out var setitimer))
             {
                 return null;
             }

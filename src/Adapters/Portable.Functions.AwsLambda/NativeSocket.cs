@@ -253,21 +253,15 @@ internal sealed unsafe class NativeSocket : IDisposable
 #pragma warning disable CA1810 // one lookup of all the calls, or none of them used
         static Calls()
         {
-            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
-            {
-                return;
-            }
-
-            var program = NativeLibrary.GetMainProgramHandle();
-            if (NativeLibrary.TryGetExport(program, "socket", out var socket)
-                && NativeLibrary.TryGetExport(program, "connect", out var connect)
-                && NativeLibrary.TryGetExport(program, "send", out var send)
-                && NativeLibrary.TryGetExport(program, "recv", out var recv)
-                && NativeLibrary.TryGetExport(program, "shutdown", out var shutdown)
-                && NativeLibrary.TryGetExport(program, "close", out var close)
-                && NativeLibrary.TryGetExport(program, "setsockopt", out var setsockopt)
-                && NativeLibrary.TryGetExport(program, "getsockopt", out var getsockopt)
-                && NativeLibrary.TryGetExport(program, "poll", out var poll))
+            if (CLibrary.TryGetExport("socket", out var socket)
+                && CLibrary.TryGetExport("connect", out var connect)
+                && CLibrary.TryGetExport("send", out var send)
+                && CLibrary.TryGetExport("recv", out var recv)
+                && CLibrary.TryGetExport("shutdown", out var shutdown)
+                && CLibrary.TryGetExport("close", out var close)
+                && CLibrary.TryGetExport("setsockopt", out var setsockopt)
+                && CLibrary.TryGetExport("getsockopt", out var getsockopt)
+                && CLibrary.TryGetExport("poll", out var poll))
             {
                 Socket = (delegate* unmanaged<int, int, int, int>)socket;
                 Connect = (delegate* unmanaged<int, byte*, int, int>)connect;
