@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,8 @@ namespace Portable.Functions.AwsLambda;
 /// <remarks>
 /// <para>The host builds an <see cref="IConfiguration"/> — <c>appsettings.json</c> beside the executable when there is one,
 /// then environment variables, then the command line — and registers it, so functions may take
-/// <see cref="IConfiguration"/> or bound options like on any other host; the core's options bind from the section
+/// <see cref="IConfiguration"/> or bound options like on any other host (it is read on a thread of its own while
+/// <c>configureServices</c> runs, and registered ahead of the program's services); the core's options bind from the section
 /// <c>PortableFunctions</c>, the adapter's from <c>PortableFunctions:AwsLambda</c>, and both are validated before the
 /// first invocation. The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the
 /// only one registered. The Runtime API is <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c>
@@ -43,10 +45,18 @@ public static partial class LambdaFunctionsHost
     /// <param name="configureServices">Registers the functions, usually through <c>AddPortableFunctions</c>.</param>
     /// <param name="cancellationToken">Stops the loop when cancelled.</param>
     /// <returns>The process exit code (see the remarks).</returns>
+    /// <exception cref="InvalidDataException"><c>appsettings.json</c> is not valid JSON configuration.</exception>
     public static Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return RunAsync(args, configureServices, BuildConfiguration(args), cancellationToken);
+        ArgumentNullException.ThrowIfNull(configureServices);
+
+        // A cold start has two cores: a thread of its own reads the configuration and connects to the Runtime API while
+        // this one registers the functions.
+        var start = StartLane.Begin(args);
+        var services = RegisterServices(configureServices, out var registrationFailure);
+        var (configuration, client, error) = start.End();
+        return RunAsync(services, registrationFailure, configuration, client, error, cancellationToken);
     }
 
     /// <summary>The command-line switches, mapped onto the environment variables they stand for.</summary>
@@ -87,17 +97,28 @@ public static partial class LambdaFunctionsHost
     }
 
     /// <summary>The seam tests use: the settings come from <paramref name="configuration"/>, so a test points the runtime at its own Runtime API.</summary>
-    internal static async Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, IConfiguration configuration, CancellationToken cancellationToken)
+    internal static Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, IConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configureServices);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        var client = Connect(configuration, out var error);
+        var services = RegisterServices(configureServices, out var registrationFailure);
+        return RunAsync(services, registrationFailure, configuration, client, error, cancellationToken);
+    }
+
+    /// <summary>
+    /// A client of the configured Runtime API, its first connection opening (a failure to connect surfaces on the first
+    /// request); or, when <c>AWS_LAMBDA_RUNTIME_API</c> is missing or not a host and port, <see langword="null"/> and why.
+    /// </summary>
+    private static RuntimeApiClient? Connect(IConfiguration configuration, out string? error)
+    {
         var runtimeApi = configuration["AWS_LAMBDA_RUNTIME_API"];
         if (string.IsNullOrWhiteSpace(runtimeApi))
         {
-            await Console.Error.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: this program is a Lambda runtime and runs inside Lambda (or the Runtime Interface Emulator).").ConfigureAwait(false);
-            return InitFailedExitCode;
+            error = "AWS_LAMBDA_RUNTIME_API is not set: this program is a Lambda runtime and runs inside Lambda (or the Runtime Interface Emulator).";
+            return null;
         }
 
         RuntimeApiClient client;
@@ -107,12 +128,46 @@ public static partial class LambdaFunctionsHost
         }
         catch (FormatException exception)
         {
-            await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            error = exception.Message;
+            return null;
+        }
+
+        client.Preconnect();
+        error = null;
+        return client;
+    }
+
+    /// <summary>
+    /// The adapter's services and the program's. A failure is kept for the start to report as an init error (to
+    /// <c>/runtime/init/error</c>), once the Runtime API can be told.
+    /// </summary>
+    private static ServiceCollection RegisterServices(Action<IServiceCollection> configureServices, out ExceptionDispatchInfo? failure)
+    {
+        var services = new ServiceCollection();
+        try
+        {
+            services.AddPortableFunctionsAwsLambda();
+            configureServices(services);
+            failure = null;
+        }
+        catch (Exception exception)
+        {
+            failure = ExceptionDispatchInfo.Capture(exception);
+        }
+
+        return services;
+    }
+
+    private static async Task<int> RunAsync(ServiceCollection services, ExceptionDispatchInfo? registrationFailure, IConfiguration configuration,
+        RuntimeApiClient? connectedClient, string? error, CancellationToken cancellationToken)
+    {
+        if (connectedClient is not { } client)
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
             return InitFailedExitCode;
         }
 
         using var _ = client;
-        client.Preconnect();
         var environment = new LambdaFunctionEnvironment(configuration);
         ServiceProvider? provider = null;
         try
@@ -124,11 +179,11 @@ public static partial class LambdaFunctionsHost
             FunctionsOptions functionsOptions;
             try
             {
-                var services = new ServiceCollection();
-                services.AddSingleton(configuration);
-                services.AddSingleton(environment);
-                services.AddPortableFunctionsAwsLambda();
-                configureServices(services);
+                registrationFailure?.Throw();
+
+                // First, as if registered before the program's services: a program's own registration still wins.
+                services.Insert(0, new ServiceDescriptor(typeof(IConfiguration), configuration));
+                services.Insert(1, new ServiceDescriptor(typeof(LambdaFunctionEnvironment), environment));
                 AddLambdaLogging(services, configuration);
                 provider = services.BuildServiceProvider();
 
@@ -353,6 +408,56 @@ public static partial class LambdaFunctionsHost
         var writer = LambdaLogWriter.ForStandardOutput(configuration["AWS_LAMBDA_LOG_FORMAT"], configuration["AWS_LAMBDA_LOG_LEVEL"], TimeProvider.System);
         services.TryAddSingleton<ILoggerFactory>(new LambdaLoggerFactory(writer));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
+    }
+
+    /// <summary>
+    /// The start-up work that needs no function: reading the configuration and opening the Runtime API's first
+    /// connection, on a thread of its own (a plain thread rather than the thread pool's, which would start its own
+    /// workers and gate thread first; a blocking connect, as on the main thread).
+    /// </summary>
+    private sealed class StartLane
+    {
+        private readonly string[] _args;
+        private readonly Thread _thread;
+        private IConfigurationRoot? _configuration;
+        private RuntimeApiClient? _client;
+        private string? _error;
+        private ExceptionDispatchInfo? _failure;
+
+        private StartLane(string[] args)
+        {
+            _args = args;
+            _thread = new Thread(static state => ((StartLane)state!).Run()) { IsBackground = true, Name = "Lambda runtime start" };
+        }
+
+        public static StartLane Begin(string[] args)
+        {
+            var lane = new StartLane(args);
+            lane._thread.Start(lane);
+            return lane;
+        }
+
+        private void Run()
+        {
+            try
+            {
+                _configuration = BuildConfiguration(_args);
+                _client = Connect(_configuration, out _error);
+            }
+            catch (Exception exception)
+            {
+                _failure = ExceptionDispatchInfo.Capture(exception);
+            }
+        }
+
+        /// <summary>Waits for the lane, then returns what it built.</summary>
+        /// <exception cref="InvalidDataException"><c>appsettings.json</c> is not valid JSON configuration.</exception>
+        public (IConfigurationRoot Configuration, RuntimeApiClient? Client, string? Error) End()
+        {
+            _thread.Join();
+            _failure?.Throw();
+            return (_configuration!, _client, _error);
+        }
     }
 
     [LoggerMessage(100, LogLevel.Debug, "Portable.Functions Lambda runtime started: function {FunctionName}, {Concurrency} concurrent invocation(s).")]
