@@ -11,10 +11,13 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
 {
     private readonly JsonTypeInfo<TData>? _dataType;
 
+    /// <summary>Gets a value indicating whether the data is read as JSON (raw bytes are taken as they are).</summary>
+    public static bool ReadsJson => typeof(TData) != typeof(byte[]) && typeof(TData) != typeof(ReadOnlyMemory<byte>);
+
     public EventFunctionInvoker(FunctionRegistration registration, InvokerServices shared)
         : base(registration, shared)
     {
-        if (typeof(TData) != typeof(byte[]) && typeof(TData) != typeof(ReadOnlyMemory<byte>))
+        if (ReadsJson)
         {
             _dataType = shared.Json.Get<TData>(registration.Name);
         }

@@ -34,7 +34,7 @@ public sealed class FunctionCatalog
             loggerFactory,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<FunctionsOptions>>().Value,
-            new JsonTypeResolver(registrations.JsonContexts),
+            registrations.Json,
             registrations.Middleware.ToArray());
         _shared = shared;
         _hostLogger = loggerFactory.CreateLogger("Portable.Functions.Host");
@@ -152,6 +152,51 @@ public sealed class FunctionCatalog
             ? $"Several functions are registered ({names}); name the one to run."
             : $"No function is named '{name}'. Registered functions: {names}.");
     }
+
+    /// <summary>
+    /// Builds, before there is a service provider, the JSON type information of the function <see cref="Select"/> would
+    /// select for <paramref name="name"/>; the catalog later built from <paramref name="services"/> finds it built. A
+    /// single-function host calls it on a thread of its own, once the functions are registered, while it reads its
+    /// configuration and builds its services: on a cold start that metadata is the largest single piece of work.
+    /// </summary>
+    /// <param name="services">The service collection the functions are registered in.</param>
+    /// <param name="name">The function's name, or <see langword="null"/> when only one is registered.</param>
+    /// <returns><see langword="false"/> when nothing was built: no function is selected, or one of its types is not known to
+    /// any registered serializer context (<see cref="Select"/> reports either).</returns>
+    public static bool Prepare(IServiceCollection services, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (FunctionRegistrations.Find(services) is not { } registrations)
+        {
+            return false;
+        }
+
+        var functions = registrations.Functions;
+        FunctionRegistration? selected = null;
+        if (functions.Count == 1)
+        {
+            selected = functions[0];
+        }
+        else if (!string.IsNullOrWhiteSpace(name))
+        {
+            selected = functions.Find(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (selected?.ResolveJson is not { } resolve)
+        {
+            return selected is not null;
+        }
+
+        try
+        {
+            resolve(registrations.Json, selected.Name);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>What every invoker shares: resolved once when the catalog is built.</summary>
@@ -176,17 +221,20 @@ internal sealed class JsonTypeResolver
 {
     private readonly (JsonSerializerContext Context, JsonSerializerOptions? WebOptions)[] _contexts;
 
-    public JsonTypeResolver(IEnumerable<JsonSerializerContext> contexts)
+    public JsonTypeResolver(IReadOnlyList<JsonSerializerContext> contexts)
     {
-        var list = new List<(JsonSerializerContext, JsonSerializerOptions?)>();
-        foreach (var context in contexts)
+        ContextCount = contexts.Count;
+        _contexts = new (JsonSerializerContext, JsonSerializerOptions?)[contexts.Count + 1];
+        for (var i = 0; i < contexts.Count; i++)
         {
-            list.Add((context, StatesOptions(context) ? null : WebOptions(context)));
+            _contexts[i] = (contexts[i], StatesOptions(contexts[i]) ? null : WebOptions(contexts[i]));
         }
 
-        list.Add((PortableFunctionsJsonContext.Default, null));
-        _contexts = [.. list];
+        _contexts[^1] = (PortableFunctionsJsonContext.Default, null);
     }
+
+    /// <summary>Gets how many registered contexts this resolver was built with.</summary>
+    public int ContextCount { get; }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026",
         Justification = "Reached only when reflection-based serialization is enabled, which trimmed and Native AOT apps turn off.")]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Serialization;
 
 namespace Portable.Functions;
@@ -10,6 +11,41 @@ internal sealed class FunctionRegistrations
     public List<JsonSerializerContext> JsonContexts { get; } = [];
 
     public List<Func<FunctionInvocationDelegate, FunctionInvocationDelegate>> Middleware { get; } = [];
+
+    private JsonTypeResolver? _json;
+
+    /// <summary>
+    /// Gets the JSON type resolver of the registered contexts: one for the catalog and for <see cref="FunctionCatalog.Prepare"/>,
+    /// so that what one builds the other finds; a new one if a context was registered since.
+    /// </summary>
+    public JsonTypeResolver Json
+    {
+        get
+        {
+            var json = Volatile.Read(ref _json);
+            if (json is not null && json.ContextCount == JsonContexts.Count)
+            {
+                return json;
+            }
+
+            var created = new JsonTypeResolver(JsonContexts);
+            return Interlocked.CompareExchange(ref _json, created, json) == json ? created : Volatile.Read(ref _json)!;
+        }
+    }
+
+    /// <summary>The registrations in <paramref name="services"/>, if Portable.Functions is registered there.</summary>
+    public static FunctionRegistrations? Find(IServiceCollection services)
+    {
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(FunctionRegistrations) && descriptor.ImplementationInstance is FunctionRegistrations existing)
+            {
+                return existing;
+            }
+        }
+
+        return null;
+    }
 
     public void Add(FunctionRegistration registration)
     {
@@ -29,7 +65,7 @@ internal sealed class FunctionRegistrations
 internal sealed class FunctionRegistration
 {
     public FunctionRegistration(string name, FunctionKind kind, Type functionType, Type inputType, Type? outputType,
-        Func<FunctionRegistration, InvokerServices, FunctionInvoker> factory)
+        Func<FunctionRegistration, InvokerServices, FunctionInvoker> factory, Action<JsonTypeResolver, string>? resolveJson = null)
     {
         ValidateName(name);
         Name = name;
@@ -38,6 +74,7 @@ internal sealed class FunctionRegistration
         InputType = inputType;
         OutputType = outputType;
         Factory = factory;
+        ResolveJson = resolveJson;
     }
 
     public string Name { get; }
@@ -51,6 +88,9 @@ internal sealed class FunctionRegistration
     public Type? OutputType { get; }
 
     public Func<FunctionRegistration, InvokerServices, FunctionInvoker> Factory { get; }
+
+    /// <summary>Resolves the JSON type information the invoker will take from the resolver (what <see cref="FunctionCatalog.Prepare"/> builds ahead).</summary>
+    public Action<JsonTypeResolver, string>? ResolveJson { get; }
 
     private static void ValidateName(string name)
     {

@@ -30,7 +30,12 @@ public sealed class PortableFunctionsBuilder
         where TFunction : class, IFunction<TRequest, TResponse>
     {
         Registrations.Add(new FunctionRegistration(name, FunctionKind.Typed, typeof(TFunction), typeof(TRequest), typeof(TResponse),
-            static (registration, shared) => new TypedFunctionInvoker<TFunction, TRequest, TResponse>(registration, shared)));
+            static (registration, shared) => new TypedFunctionInvoker<TFunction, TRequest, TResponse>(registration, shared),
+            static (json, name) =>
+            {
+                json.Get<TRequest>(name);
+                json.Get<TResponse>(name);
+            }));
         Services.TryAddTransient<TFunction>();
         return this;
     }
@@ -45,7 +50,8 @@ public sealed class PortableFunctionsBuilder
         where TFunction : class, IEventFunction<TData>
     {
         Registrations.Add(new FunctionRegistration(name, FunctionKind.Event, typeof(TFunction), typeof(TData), null,
-            static (registration, shared) => new EventFunctionInvoker<TFunction, TData>(registration, shared)));
+            static (registration, shared) => new EventFunctionInvoker<TFunction, TData>(registration, shared),
+            EventFunctionInvoker<TFunction, TData>.ReadsJson ? static (json, name) => json.Get<TData>(name) : null));
         Services.TryAddTransient<TFunction>();
         return this;
     }

@@ -19,16 +19,7 @@ public static class PortableFunctionsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        FunctionRegistrations? registrations = null;
-        foreach (var descriptor in services)
-        {
-            if (descriptor.ServiceType == typeof(FunctionRegistrations) && descriptor.ImplementationInstance is FunctionRegistrations existing)
-            {
-                registrations = existing;
-                break;
-            }
-        }
-
+        var registrations = FunctionRegistrations.Find(services);
         if (registrations is null)
         {
             registrations = new FunctionRegistrations();

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Functions.Testing;
 
 namespace Portable.Functions.Tests;
 
@@ -98,6 +100,84 @@ public sealed partial class RegistrationTests
         using var provider = Build(_ => { });
 
         Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<FunctionCatalog>().Select("x"));
+    }
+
+    [Fact]
+    public void Prepare_TheSelectedFunction_ReturnsTrue_AndTheCatalogBuiltLaterReadsAndWritesAsBefore()
+    {
+        var services = new ServiceCollection();
+        services.AddPortableFunctions(f => f.AddHttpFunction<Raw>("raw").AddFunction<JsonDefaultsTests.Echo, JsonDefaultsTests.Who, JsonDefaultsTests.Who>("echo").UseJsonContext(PlainJsonContext.Default));
+
+        var prepared = FunctionCatalog.Prepare(services, " Echo ");
+        using var provider = services.BuildServiceProvider();
+        var catalog = provider.GetRequiredService<FunctionCatalog>();
+
+        Assert.True(prepared);
+        Assert.Equal("echo", catalog.Select("echo").Name);
+        // The context declares no options: web defaults, as without the preparation.
+        var who = catalog.GetJsonTypeInfo<JsonDefaultsTests.Who>();
+        Assert.Equal("""{"name":"Ada","age":36}""", JsonSerializer.Serialize(new JsonDefaultsTests.Who("Ada", 36), who));
+        Assert.Equal(new JsonDefaultsTests.Who("Ada", 36), JsonSerializer.Deserialize("""{"NAME":"Ada","age":"36"}""", who));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("nope")]
+    public void Prepare_SeveralFunctionsAndNoneNamed_ReturnsFalse(string? name)
+    {
+        var services = new ServiceCollection();
+        services.AddPortableFunctions(f => f.AddHttpFunction<Raw>("raw").AddFunction<Echo, EchoRequest, EchoResponse>("echo").UseJsonContext(TestJsonContext.Default));
+
+        Assert.False(FunctionCatalog.Prepare(services, name));
+    }
+
+    [Fact]
+    public void Prepare_NoPortableFunctions_ReturnsFalse() => Assert.False(FunctionCatalog.Prepare(new ServiceCollection(), "echo"));
+
+    [Fact]
+    public void Prepare_TypeNoContextKnows_ReturnsFalse_AndSelectStillReportsIt()
+    {
+        var services = new ServiceCollection().AddSingleton<InvocationLog>();
+        services.AddPortableFunctions(f => f.AddFunction<Echo, EchoRequest, EchoResponse>("echo").UseJsonContext(EmptyContext.Default));
+
+        var prepared = FunctionCatalog.Prepare(services, "echo");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.False(prepared);
+        var selected = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<FunctionCatalog>().Select("echo"));
+        Assert.Contains("EchoRequest", selected.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prepare_AContextRegisteredAfterwards_IsStillConsulted()
+    {
+        var services = new ServiceCollection().AddSingleton<InvocationLog>();
+        services.AddPortableFunctions(f => f.AddFunction<Echo, EchoRequest, EchoResponse>("echo").UseJsonContext(EmptyContext.Default));
+
+        var prepared = FunctionCatalog.Prepare(services, "echo");
+        services.AddPortableFunctions(f => f.UseJsonContext(TestJsonContext.Default));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.False(prepared);
+        Assert.Equal("echo", provider.GetRequiredService<FunctionCatalog>().Select("echo").Name);
+    }
+
+    [Fact]
+    public async Task Prepare_OnAnotherThreadWhileTheCatalogIsBuilt_TheFunctionServes()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            await using var host = FunctionTestHost.Create(services =>
+            {
+                services.AddTestFunctions();
+                var preparing = Task.Run(() => FunctionCatalog.Prepare(services, "echo"));
+                Assert.True(preparing.Wait(TimeSpan.FromSeconds(30)) && preparing.Result);
+            });
+
+            var result = await host.InvokeAsync<EchoRequest, EchoResponse>("echo", new EchoRequest("hi", 2));
+
+            Assert.Equal("hihi", result.Value!.Text);
+        }
     }
 
     private static ServiceProvider Build(Action<PortableFunctionsBuilder> configure)

@@ -16,8 +16,8 @@ namespace Portable.Functions.AwsLambda;
 /// <remarks>
 /// <para>The host builds an <see cref="IConfiguration"/> — <c>appsettings.json</c> beside the executable when there is one,
 /// then environment variables, then the command line — and registers it, so functions may take
-/// <see cref="IConfiguration"/> or bound options like on any other host (it is read on a thread of its own while
-/// <c>configureServices</c> runs, and registered ahead of the program's services); the core's options bind from the section
+/// <see cref="IConfiguration"/> or bound options like on any other host (it is registered ahead of the program's services);
+/// the core's options bind from the section
 /// <c>PortableFunctions</c>, the adapter's from <c>PortableFunctions:AwsLambda</c>, and both are validated before the
 /// first invocation. The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the
 /// only one registered. The Runtime API is <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c>
@@ -45,18 +45,20 @@ public static partial class LambdaFunctionsHost
     /// <param name="configureServices">Registers the functions, usually through <c>AddPortableFunctions</c>.</param>
     /// <param name="cancellationToken">Stops the loop when cancelled.</param>
     /// <returns>The process exit code (see the remarks).</returns>
-    /// <exception cref="InvalidDataException"><c>appsettings.json</c> is not valid JSON configuration.</exception>
     public static Task<int> RunAsync(string[] args, Action<IServiceCollection> configureServices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configureServices);
 
-        // A cold start has two cores: a thread of its own reads the configuration and connects to the Runtime API while
-        // this one registers the functions.
-        var start = StartLane.Begin(args);
         var services = RegisterServices(configureServices, out var registrationFailure);
-        var (configuration, client, error) = start.End();
-        return RunAsync(services, registrationFailure, configuration, client, error, cancellationToken);
+
+        // The configuration is not read yet: the function's name is taken from the environment, where Lambda sets it. A
+        // command line that names another only costs the metadata built for nothing.
+        var name = Environment.GetEnvironmentVariable(FunctionVariable) is { Length: > 0 } named ? named : Environment.GetEnvironmentVariable("_HANDLER");
+        var prepared = registrationFailure is null ? PreparedFunction.Begin(services, name) : null;
+        var configuration = BuildConfiguration(args);
+        var client = Connect(configuration, out var error);
+        return RunAsync(services, registrationFailure, prepared, configuration, client, error, cancellationToken);
     }
 
     /// <summary>The command-line switches, mapped onto the environment variables they stand for.</summary>
@@ -105,8 +107,13 @@ public static partial class LambdaFunctionsHost
 
         var client = Connect(configuration, out var error);
         var services = RegisterServices(configureServices, out var registrationFailure);
-        return RunAsync(services, registrationFailure, configuration, client, error, cancellationToken);
+        var prepared = registrationFailure is null ? PreparedFunction.Begin(services, SelectedName(configuration)) : null;
+        return RunAsync(services, registrationFailure, prepared, configuration, client, error, cancellationToken);
     }
+
+    /// <summary>The function to run: <c>PORTABLE_FUNCTIONS_FUNCTION</c>, else <c>_HANDLER</c> (the only one registered if neither names one).</summary>
+    private static string? SelectedName(IConfiguration configuration) =>
+        configuration[FunctionVariable] is { Length: > 0 } named ? named : configuration["_HANDLER"];
 
     /// <summary>
     /// A client of the configured Runtime API, its first connection opening (a failure to connect surfaces on the first
@@ -158,8 +165,8 @@ public static partial class LambdaFunctionsHost
         return services;
     }
 
-    private static async Task<int> RunAsync(ServiceCollection services, ExceptionDispatchInfo? registrationFailure, IConfiguration configuration,
-        RuntimeApiClient? connectedClient, string? error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServiceCollection services, ExceptionDispatchInfo? registrationFailure, PreparedFunction? prepared,
+        IConfiguration configuration, RuntimeApiClient? connectedClient, string? error, CancellationToken cancellationToken)
     {
         if (connectedClient is not { } client)
         {
@@ -187,17 +194,21 @@ public static partial class LambdaFunctionsHost
                 AddLambdaLogging(services, configuration);
                 provider = services.BuildServiceProvider();
 
-                var function = provider.GetRequiredService<FunctionCatalog>().Select(configuration[FunctionVariable] is { Length: > 0 } named ? named : environment.Handler);
+                var catalog = provider.GetRequiredService<FunctionCatalog>();
                 var loggerFactory = provider.GetRequiredService<ILoggerFactory>();
                 logger = loggerFactory.CreateLogger("Portable.Functions.AwsLambda");
                 functionsOptions = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
                 lambdaOptions = provider.GetRequiredService<IOptions<AwsLambdaFunctionsOptions>>().Value;
                 handlers = [.. provider.GetServices<ILambdaLifecycleHandler>()];
-                var dispatcher = new LambdaFunctionDispatcher(function, lambdaOptions, functionsOptions, client);
-                var concurrency = MaxConcurrency(configuration["AWS_LAMBDA_MAX_CONCURRENCY"]);
 
                 // Deadlines on the interval timer, unless the program brought a clock of its own (a test's fake one).
                 var alarm = provider.GetService<TimeProvider>() is { } time && time == TimeProvider.System ? DeadlineAlarm.Shared : null;
+
+                // Then the function, once its JSON metadata, built beside all of the above, is there.
+                prepared?.Wait();
+                var function = catalog.Select(SelectedName(configuration));
+                var dispatcher = new LambdaFunctionDispatcher(function, lambdaOptions, functionsOptions, client);
+                var concurrency = MaxConcurrency(configuration["AWS_LAMBDA_MAX_CONCURRENCY"]);
                 loops = new LambdaRuntime[concurrency];
                 for (var i = 0; i < loops.Length; i++)
                 {
@@ -411,52 +422,65 @@ public static partial class LambdaFunctionsHost
     }
 
     /// <summary>
-    /// The start-up work that needs no function: reading the configuration and opening the Runtime API's first
-    /// connection, on a thread of its own (a plain thread rather than the thread pool's, which would start its own
-    /// workers and gate thread first; a blocking connect, as on the main thread).
+    /// The selected function's JSON metadata (<see cref="FunctionCatalog.Prepare"/>), built on a thread of its own while
+    /// the main thread reads the configuration, connects to the Runtime API and builds the services: the largest piece
+    /// of a cold start's work, and one that needs none of them.
     /// </summary>
-    private sealed class StartLane
+    private sealed class PreparedFunction
     {
-        private readonly string[] _args;
-        private readonly Thread _thread;
-        private IConfigurationRoot? _configuration;
-        private RuntimeApiClient? _client;
-        private string? _error;
-        private ExceptionDispatchInfo? _failure;
+        private readonly object _gate = new();
+        private readonly IServiceCollection _services;
+        private readonly string? _name;
+        private bool _done;
 
-        private StartLane(string[] args)
+        private PreparedFunction(IServiceCollection services, string? name)
         {
-            _args = args;
-            _thread = new Thread(static state => ((StartLane)state!).Run()) { IsBackground = true, Name = "Lambda runtime start" };
+            _services = services;
+            _name = name;
         }
 
-        public static StartLane Begin(string[] args)
+        /// <summary>Starts building, or returns <see langword="null"/> where no thread of the C library can be started (the main thread then builds it when it selects the function).</summary>
+        public static PreparedFunction? Begin(IServiceCollection services, string? name)
         {
-            var lane = new StartLane(args);
-            lane._thread.Start(lane);
-            return lane;
+            // A thread from the C library: Thread.Start would spin on this thread until the new one runs (see NativeThread).
+            var prepared = new PreparedFunction(services, name);
+            return NativeThread.TryStart(prepared.Run) ? prepared : null;
         }
 
         private void Run()
         {
             try
             {
-                _configuration = BuildConfiguration(_args);
-                _client = Connect(_configuration, out _error);
+                FunctionCatalog.Prepare(_services, _name);
             }
-            catch (Exception exception)
+            catch (Exception)
             {
-                _failure = ExceptionDispatchInfo.Capture(exception);
+                // Whatever went wrong happens again, and is reported, when the main thread selects the function.
+            }
+
+            lock (_gate)
+            {
+                _done = true;
+                Monitor.PulseAll(_gate);
             }
         }
 
-        /// <summary>Waits for the lane, then returns what it built.</summary>
-        /// <exception cref="InvalidDataException"><c>appsettings.json</c> is not valid JSON configuration.</exception>
-        public (IConfigurationRoot Configuration, RuntimeApiClient? Client, string? Error) End()
+        /// <summary>Waits until the metadata is built: a short spin first, as it is usually done or nearly so.</summary>
+        public void Wait()
         {
-            _thread.Join();
-            _failure?.Throw();
-            return (_configuration!, _client, _error);
+            var spinner = default(SpinWait);
+            while (!Volatile.Read(ref _done) && !spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce();
+            }
+
+            lock (_gate)
+            {
+                while (!_done)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
         }
     }
 
