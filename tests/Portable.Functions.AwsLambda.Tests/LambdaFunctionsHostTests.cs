@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Portable.Functions.AwsLambda.Tests;
 
 /// <summary>
-/// The program's entry point — which reads the configuration and connects on a thread of its own while the functions
-/// are registered — and the configuration it builds: <c>appsettings.json</c> beside the executable, then the
-/// environment, then the command line. In the runtime tests' collection: a runtime sets the process-wide trace variable.
+/// The program's entry point — which builds the selected function's JSON metadata on a second thread, the function named
+/// from the environment before the configuration is read — and the configuration it builds: <c>appsettings.json</c>
+/// beside the executable, then the environment, then the command line. In the runtime tests' collection: a runtime sets
+/// the process-wide trace variable.
 /// </summary>
 [Collection(LambdaRuntimeCollection.Name)]
 public sealed class LambdaFunctionsHostTests : IDisposable

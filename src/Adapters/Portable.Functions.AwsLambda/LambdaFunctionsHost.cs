@@ -1,6 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +17,7 @@ namespace Portable.Functions.AwsLambda;
 /// <remarks>
 /// <para>The host builds an <see cref="IConfiguration"/> — <c>appsettings.json</c> beside the executable when there is one,
 /// then environment variables, then the command line — and registers it, so functions may take
-/// <see cref="IConfiguration"/> or bound options like on any other host (it is registered ahead of the program's services);
-/// the core's options bind from the section
+/// <see cref="IConfiguration"/> or bound options like on any other host; the core's options bind from the section
 /// <c>PortableFunctions</c>, the adapter's from <c>PortableFunctions:AwsLambda</c>, and both are validated before the
 /// first invocation. The function is the one <c>PORTABLE_FUNCTIONS_FUNCTION</c> or else <c>_HANDLER</c> names, or the
 /// only one registered. The Runtime API is <c>AWS_LAMBDA_RUNTIME_API</c> (or the <c>--runtime-api-endpoint host:port</c>
@@ -50,15 +50,22 @@ public static partial class LambdaFunctionsHost
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configureServices);
 
-        var services = RegisterServices(configureServices, out var registrationFailure);
+        // A cold start has two processors: a second thread builds the selected function's JSON metadata (PreparedFunction).
+        // The configuration is not read yet, so the function's name comes from the environment, where Lambda sets it; a
+        // command line that names another only costs the work.
+        var prepared = PreparedFunction.Begin(Environment.GetEnvironmentVariable(FunctionVariable) is { Length: > 0 } named ? named : Environment.GetEnvironmentVariable("_HANDLER"));
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = BuildConfiguration(args);
+        }
+        catch
+        {
+            prepared?.Start(null);
+            throw;
+        }
 
-        // The configuration is not read yet: the function's name is taken from the environment, where Lambda sets it. A
-        // command line that names another only costs the metadata built for nothing.
-        var name = Environment.GetEnvironmentVariable(FunctionVariable) is { Length: > 0 } named ? named : Environment.GetEnvironmentVariable("_HANDLER");
-        var prepared = registrationFailure is null ? PreparedFunction.Begin(services, name) : null;
-        var configuration = BuildConfiguration(args);
-        var client = Connect(configuration, out var error);
-        return RunAsync(services, registrationFailure, prepared, configuration, client, error, cancellationToken);
+        return RunAsync(configureServices, configuration, prepared, cancellationToken);
     }
 
     /// <summary>The command-line switches, mapped onto the environment variables they stand for.</summary>
@@ -105,27 +112,34 @@ public static partial class LambdaFunctionsHost
         ArgumentNullException.ThrowIfNull(configureServices);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var client = Connect(configuration, out var error);
-        var services = RegisterServices(configureServices, out var registrationFailure);
-        var prepared = registrationFailure is null ? PreparedFunction.Begin(services, SelectedName(configuration)) : null;
-        return RunAsync(services, registrationFailure, prepared, configuration, client, error, cancellationToken);
+        return RunAsync(configureServices, configuration, PreparedFunction.Begin(SelectedName(configuration)), cancellationToken);
     }
 
     /// <summary>The function to run: <c>PORTABLE_FUNCTIONS_FUNCTION</c>, else <c>_HANDLER</c> (the only one registered if neither names one).</summary>
     private static string? SelectedName(IConfiguration configuration) =>
         configuration[FunctionVariable] is { Length: > 0 } named ? named : configuration["_HANDLER"];
 
-    /// <summary>
-    /// A client of the configured Runtime API, its first connection opening (a failure to connect surfaces on the first
-    /// request); or, when <c>AWS_LAMBDA_RUNTIME_API</c> is missing or not a host and port, <see langword="null"/> and why.
-    /// </summary>
-    private static RuntimeApiClient? Connect(IConfiguration configuration, out string? error)
+    private static async Task<int> RunAsync(Action<IServiceCollection> configureServices, IConfiguration configuration, PreparedFunction? prepared,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartAndServeAsync(configureServices, configuration, prepared, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            prepared?.Start(null); // a start that ended before handing the services over lets the second thread go
+        }
+    }
+
+    private static async Task<int> StartAndServeAsync(Action<IServiceCollection> configureServices, IConfiguration configuration,
+        PreparedFunction? prepared, CancellationToken cancellationToken)
     {
         var runtimeApi = configuration["AWS_LAMBDA_RUNTIME_API"];
         if (string.IsNullOrWhiteSpace(runtimeApi))
         {
-            error = "AWS_LAMBDA_RUNTIME_API is not set: this program is a Lambda runtime and runs inside Lambda (or the Runtime Interface Emulator).";
-            return null;
+            await Console.Error.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: this program is a Lambda runtime and runs inside Lambda (or the Runtime Interface Emulator).").ConfigureAwait(false);
+            return InitFailedExitCode;
         }
 
         RuntimeApiClient client;
@@ -135,46 +149,12 @@ public static partial class LambdaFunctionsHost
         }
         catch (FormatException exception)
         {
-            error = exception.Message;
-            return null;
-        }
-
-        client.Preconnect();
-        error = null;
-        return client;
-    }
-
-    /// <summary>
-    /// The adapter's services and the program's. A failure is kept for the start to report as an init error (to
-    /// <c>/runtime/init/error</c>), once the Runtime API can be told.
-    /// </summary>
-    private static ServiceCollection RegisterServices(Action<IServiceCollection> configureServices, out ExceptionDispatchInfo? failure)
-    {
-        var services = new ServiceCollection();
-        try
-        {
-            services.AddPortableFunctionsAwsLambda();
-            configureServices(services);
-            failure = null;
-        }
-        catch (Exception exception)
-        {
-            failure = ExceptionDispatchInfo.Capture(exception);
-        }
-
-        return services;
-    }
-
-    private static async Task<int> RunAsync(ServiceCollection services, ExceptionDispatchInfo? registrationFailure, PreparedFunction? prepared,
-        IConfiguration configuration, RuntimeApiClient? connectedClient, string? error, CancellationToken cancellationToken)
-    {
-        if (connectedClient is not { } client)
-        {
-            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
             return InitFailedExitCode;
         }
 
         using var _ = client;
+        client.Preconnect();
         var environment = new LambdaFunctionEnvironment(configuration);
         ServiceProvider? provider = null;
         try
@@ -186,12 +166,13 @@ public static partial class LambdaFunctionsHost
             FunctionsOptions functionsOptions;
             try
             {
-                registrationFailure?.Throw();
-
-                // First, as if registered before the program's services: a program's own registration still wins.
-                services.Insert(0, new ServiceDescriptor(typeof(IConfiguration), configuration));
-                services.Insert(1, new ServiceDescriptor(typeof(LambdaFunctionEnvironment), environment));
+                var services = new ServiceCollection();
+                services.AddSingleton(configuration);
+                services.AddSingleton(environment);
+                services.AddPortableFunctionsAwsLambda();
+                configureServices(services);
                 AddLambdaLogging(services, configuration);
+                prepared?.Start(services);
                 provider = services.BuildServiceProvider();
 
                 var catalog = provider.GetRequiredService<FunctionCatalog>();
@@ -422,36 +403,61 @@ public static partial class LambdaFunctionsHost
     }
 
     /// <summary>
-    /// The selected function's JSON metadata (<see cref="FunctionCatalog.Prepare"/>), built on a thread of its own while
-    /// the main thread reads the configuration, connects to the Runtime API and builds the services: the largest piece
-    /// of a cold start's work, and one that needs none of them.
+    /// The selected function's JSON metadata (<see cref="FunctionCatalog.Prepare"/>), built on a second thread: the
+    /// largest piece of a cold start's work, and one that needs neither the configuration, the connection nor the service
+    /// provider, which the main thread builds meanwhile. The thread starts first thing and, while the main thread reads
+    /// the configuration and connects, builds the JSON escaping tables (one class constructor builds the default encoder,
+    /// which the program's serializer context needs as soon as it is registered, and the relaxed one the runtime writes
+    /// with); then it takes the registered services and builds the metadata.
     /// </summary>
     private sealed class PreparedFunction
     {
+        /// <summary>How long the second thread waits for the services on the processor before it sleeps.</summary>
+        private static readonly long SpinTicks = Stopwatch.Frequency / 1000;
+
         private readonly object _gate = new();
-        private readonly IServiceCollection _services;
         private readonly string? _name;
+        private IServiceCollection? _services;
+        private bool _started;
         private bool _done;
 
-        private PreparedFunction(IServiceCollection services, string? name)
-        {
-            _services = services;
-            _name = name;
-        }
+        private PreparedFunction(string? name) => _name = name;
 
-        /// <summary>Starts building, or returns <see langword="null"/> where no thread of the C library can be started (the main thread then builds it when it selects the function).</summary>
-        public static PreparedFunction? Begin(IServiceCollection services, string? name)
+        /// <summary>Starts the thread, or returns <see langword="null"/> where no thread of the C library can be started (the main thread then builds everything itself).</summary>
+        public static PreparedFunction? Begin(string? name)
         {
             // A thread from the C library: Thread.Start would spin on this thread until the new one runs (see NativeThread).
-            var prepared = new PreparedFunction(services, name);
+            var prepared = new PreparedFunction(name);
             return NativeThread.TryStart(prepared.Run) ? prepared : null;
         }
+
+        /// <summary>Hands over the registered services; <see langword="null"/> (a start that failed) lets the thread go. Only the first call counts.</summary>
+        public void Start(IServiceCollection? services)
+        {
+            lock (_gate)
+            {
+                if (!_started)
+                {
+                    _services = services;
+                    Volatile.Write(ref _started, true);
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+
+        /// <summary>Waits until the metadata is built.</summary>
+        public void Wait() => Await(ref _done, Stopwatch.GetTimestamp() + (SpinTicks / 10));
 
         private void Run()
         {
             try
             {
-                FunctionCatalog.Prepare(_services, _name);
+                _ = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+                Await(ref _started, Stopwatch.GetTimestamp() + SpinTicks);
+                if (_services is { } services)
+                {
+                    FunctionCatalog.Prepare(services, _name);
+                }
             }
             catch (Exception)
             {
@@ -460,26 +466,26 @@ public static partial class LambdaFunctionsHost
 
             lock (_gate)
             {
-                _done = true;
+                Volatile.Write(ref _done, true);
                 Monitor.PulseAll(_gate);
             }
         }
 
         /// <summary>
-        /// Waits until the metadata is built: a while on the processor first, yielding it (the other thread is usually
-        /// done or nearly so, and waking a thread that went to sleep measured ~50 µs), then asleep.
+        /// Waits for <paramref name="flag"/>: on the processor, yielding it, until <paramref name="spinUntil"/> (the other
+        /// thread is usually nearly there, and waking a thread that went to sleep measured ~50 µs here), then asleep.
         /// </summary>
-        public void Wait()
+        private void Await(ref bool flag, long spinUntil)
         {
             var spinner = default(SpinWait);
-            for (var i = 0; i < 64 && !Volatile.Read(ref _done); i++)
+            while (!Volatile.Read(ref flag) && Stopwatch.GetTimestamp() < spinUntil)
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
             lock (_gate)
             {
-                while (!_done)
+                while (!flag)
                 {
                     Monitor.Wait(_gate);
                 }
