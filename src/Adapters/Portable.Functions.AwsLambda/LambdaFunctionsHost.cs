@@ -408,11 +408,12 @@ public static partial class LambdaFunctionsHost
     /// provider, which the main thread builds meanwhile. The thread starts first thing and, while the main thread reads
     /// the configuration and connects, builds the JSON escaping tables (one class constructor builds the default encoder,
     /// which the program's serializer context needs as soon as it is registered, and the relaxed one the runtime writes
-    /// with); then it takes the registered services and builds the metadata.
+    /// with); then it takes the registered services and builds the metadata. Each thread waits for the other on the
+    /// processor for up to a millisecond, yielding it, before it sleeps.
     /// </summary>
     private sealed class PreparedFunction
     {
-        /// <summary>How long the second thread waits for the services on the processor before it sleeps.</summary>
+        /// <summary>How long either thread waits for the other on the processor before it sleeps: 1 ms.</summary>
         private static readonly long SpinTicks = Stopwatch.Frequency / 1000;
 
         private readonly object _gate = new();
@@ -446,7 +447,7 @@ public static partial class LambdaFunctionsHost
         }
 
         /// <summary>Waits until the metadata is built.</summary>
-        public void Wait() => Await(ref _done, Stopwatch.GetTimestamp() + (SpinTicks / 10));
+        public void Wait() => Await(ref _done, Stopwatch.GetTimestamp() + SpinTicks);
 
         private void Run()
         {
