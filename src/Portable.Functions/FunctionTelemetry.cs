@@ -9,7 +9,7 @@ public static class FunctionTelemetry
     /// <summary>The name of the <see cref="ActivitySource"/> that starts one activity per invocation: <c>Portable.Functions</c>.</summary>
     public const string ActivitySourceName = "Portable.Functions";
 
-    internal static readonly ActivitySource Source = new(ActivitySourceName, AssemblyVersionConstant.Value);
+    internal static readonly ActivitySource Source = new(ActivitySourceName, BuildVersion.Assembly);
 
     private static int s_invocations;
 

@@ -76,7 +76,7 @@ internal sealed class RuntimeApiClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
         (_host, _port) = ParseAuthority(runtimeApi);
-        _userAgent = "portable-functions-aws-lambda/" + PackageVersion.Value;
+        _userAgent = "portable-functions-aws-lambda/" + BuildVersion.Package;
         _transport = new RuntimeApiTransport(_host, _port, _userAgent);
     }
 
