@@ -132,19 +132,14 @@ public sealed class FunctionCatalog
     /// selected function's request, response or data type is not known to any registered serializer context.</exception>
     public FunctionInvoker Select(string? name)
     {
-        if (_registrations.Length == 1)
-        {
-            return Build(0);
-        }
-
         if (_registrations.Length == 0)
         {
             throw new InvalidOperationException("No function is registered. Register one with services.AddPortableFunctions(f => f.AddFunction<...>(\"name\")).");
         }
 
-        if (!string.IsNullOrWhiteSpace(name) && TryGet(name.Trim(), out var function))
+        if (IndexOfSelected(_registrations, name) is var index and >= 0)
         {
-            return function;
+            return Build(index);
         }
 
         var names = string.Join(", ", Array.ConvertAll(_registrations, static f => f.Name));
@@ -171,20 +166,15 @@ public sealed class FunctionCatalog
             return false;
         }
 
-        var functions = registrations.Functions;
-        FunctionRegistration? selected = null;
-        if (functions.Count == 1)
+        if (IndexOfSelected(registrations.Functions, name) is not (var index and >= 0))
         {
-            selected = functions[0];
-        }
-        else if (!string.IsNullOrWhiteSpace(name))
-        {
-            selected = functions.Find(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+            return false;
         }
 
-        if (selected?.ResolveJson is not { } resolve)
+        var selected = registrations.Functions[index];
+        if (selected.ResolveJson is not { } resolve)
         {
-            return selected is not null;
+            return true;
         }
 
         try
@@ -196,6 +186,31 @@ public sealed class FunctionCatalog
         {
             return false;
         }
+    }
+
+    /// <summary>The single-function platforms' rule: the only function registered whatever the name says, else the one named (case-insensitive); -1 when none is.</summary>
+    private static int IndexOfSelected(IReadOnlyList<FunctionRegistration> registrations, string? name)
+    {
+        if (registrations.Count == 1)
+        {
+            return 0;
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return -1;
+        }
+
+        var trimmed = name.Trim();
+        for (var i = 0; i < registrations.Count; i++)
+        {
+            if (string.Equals(registrations[i].Name, trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
 

@@ -14,10 +14,13 @@ internal static class CLibrary
     public static bool IsSupported { get; } =
         OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
 
+    /// <summary>The process's global symbol scope (<c>dlopen(NULL)</c>), looked up once.</summary>
+    private static readonly nint MainProgram = IsSupported ? NativeLibrary.GetMainProgramHandle() : 0;
+
     /// <summary>The address of <paramref name="name"/>, where <see cref="IsSupported"/> and the symbol is found.</summary>
     public static bool TryGetExport(string name, out nint address)
     {
         address = 0;
-        return IsSupported && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), name, out address);
+        return IsSupported && NativeLibrary.TryGetExport(MainProgram, name, out address);
     }
 }
