@@ -13,6 +13,7 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
     private ActivityContext _traceContext;
     private object? _input;
     private FunctionProblemException? _bindingFailure;
+    private FunctionHttpContext? _http;
 
     public DefaultFunctionContext(
         FunctionInvoker function,
@@ -21,7 +22,7 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
         DateTimeOffset? deadline,
         IServiceProvider services,
         bool isColdStart,
-        FunctionHttpContext? http,
+        FunctionHttpRequest? httpRequest,
         object rawInput,
         CancellationToken cancellationToken)
     {
@@ -32,7 +33,7 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
         CancellationToken = cancellationToken;
         Services = services;
         IsColdStart = isColdStart;
-        Http = http;
+        HttpRequest = httpRequest;
         RawInput = rawInput;
     }
 
@@ -73,7 +74,28 @@ internal sealed class DefaultFunctionContext : FunctionContext, IReadOnlyList<Ke
 
     public override IDictionary<object, object?> Items => _items ??= [];
 
-    public override FunctionHttpContext? Http { get; }
+    /// <remarks>
+    /// Made the first time anything asks for it (most functions never do): until then <see cref="HttpIfCreated"/> is
+    /// <see langword="null"/> and nothing was asked of the response.
+    /// </remarks>
+    public override FunctionHttpContext? Http
+    {
+        get
+        {
+            if (HttpRequest is null)
+            {
+                return null;
+            }
+
+            return Volatile.Read(ref _http) ?? Interlocked.CompareExchange(ref _http, new FunctionHttpContext(HttpRequest), null) ?? _http!;
+        }
+    }
+
+    /// <summary>Gets the HTTP request of an invocation that arrived over HTTP, or <see langword="null"/>.</summary>
+    public FunctionHttpRequest? HttpRequest { get; }
+
+    /// <summary>Gets the HTTP context if anything asked for it (and so may have set a status, headers or cookies), else <see langword="null"/>.</summary>
+    public FunctionHttpContext? HttpIfCreated => Volatile.Read(ref _http);
 
     public override object? Input => _input;
 

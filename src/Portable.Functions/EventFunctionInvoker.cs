@@ -45,7 +45,7 @@ internal sealed class EventFunctionInvoker<TFunction, TData> : FunctionInvoker
 
     /// <summary>A handled event answers 204 where it came over HTTP; elsewhere the result needs no response.</summary>
     internal override FunctionHttpResponse? CreateResponse(DefaultFunctionContext context) =>
-        context.Http is null ? null : FunctionHttpResponse.Empty(204);
+        context.HttpRequest is null ? null : FunctionHttpResponse.Empty(204);
 
     /// <summary>A plain HTTP request to an event function: a <c>POST</c> whose body is the event's data.</summary>
     private FunctionEventEnvelope FromHttpRequest(DefaultFunctionContext context, FunctionHttpRequest request)

@@ -164,6 +164,7 @@ public abstract class FunctionInvoker
         var platformToken = invocation?.PlatformCancellationToken ?? default;
         var platformDeadline = invocation?.PlatformEnforcesDeadline == true && platformToken.CanBeCanceled;
         CancellationTokenSource? source = null;
+        var token = abortToken;
         if (!platformDeadline // the host fires the platform token at the deadline itself: no timer here
             && deadline is { } due && due - options.DeadlineGracePeriod - time.GetUtcNow() is var delay && delay <= MaxTimerDelay)
         {
@@ -172,12 +173,18 @@ public abstract class FunctionInvoker
         }
         else if (platformToken.CanBeCanceled)
         {
-            source = new CancellationTokenSource();
+            if (abortToken.CanBeCanceled)
+            {
+                source = new CancellationTokenSource();
+            }
+            else
+            {
+                token = platformToken; // the only token: nothing to link (the Lambda runtime's deadline)
+            }
         }
 
         CancellationTokenRegistration abortRegistration = default;
         CancellationTokenRegistration platformRegistration = default;
-        var token = abortToken;
         if (source is not null)
         {
             if (abortToken.CanBeCanceled)
@@ -197,18 +204,17 @@ public abstract class FunctionInvoker
         var ownsScope = invocation?.Services is null;
         var scope = ownsScope ? _shared.ScopeFactory.CreateAsyncScope() : default;
         var services = ownsScope ? scope.ServiceProvider : invocation!.Services!;
-        var http = httpRequest is null ? null : new FunctionHttpContext(httpRequest);
         var givenId = invocation?.InvocationId is { Length: > 0 } id ? id : null;
-        var context = new DefaultFunctionContext(this, givenId, invocation, deadline, services, isColdStart, http, rawInput, token);
+        var context = new DefaultFunctionContext(this, givenId, invocation, deadline, services, isColdStart, httpRequest, rawInput, token);
         var activity = StartActivity(context, invocation, rawInput as FunctionEventEnvelope);
         var loggerScope = Logger.BeginScope(context); // the context is its own scope state: InvocationId and FunctionName
         try
         {
             await _pipeline(context).ConfigureAwait(false);
             var response = CreateResponse(context);
-            if (response is not null && http is not null)
+            if (response is not null)
             {
-                http.CopyTo(response);
+                context.HttpIfCreated?.CopyTo(response);
             }
 
             if (response?.BodyWriter is not null)
@@ -327,10 +333,10 @@ public abstract class FunctionInvoker
         }
 
         FunctionHttpResponse? response = null;
-        if (context.Http is { } http)
+        if (context.HttpRequest is not null)
         {
             response = FunctionHttpResponse.Problem(problem);
-            http.CopyTo(response);
+            context.HttpIfCreated?.CopyTo(response);
         }
 
         return new FunctionResult(status, context, null, problem, exception, response);

@@ -20,5 +20,5 @@ internal sealed class HttpFunctionInvoker<TFunction> : FunctionInvoker
     }
 
     internal override FunctionHttpResponse CreateResponse(DefaultFunctionContext context) =>
-        context.Output as FunctionHttpResponse ?? FunctionHttpResponse.Empty(context.Http!.ResponseStatusCode ?? 204);
+        context.Output as FunctionHttpResponse ?? FunctionHttpResponse.Empty(context.HttpIfCreated?.ResponseStatusCode ?? 204);
 }

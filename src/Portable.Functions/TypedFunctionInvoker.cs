@@ -54,7 +54,7 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
 
     internal override FunctionHttpResponse CreateResponse(DefaultFunctionContext context)
     {
-        var status = context.Http!.ResponseStatusCode;
+        var status = context.HttpIfCreated?.ResponseStatusCode;
         if (!context.FunctionRan)
         {
             return FunctionHttpResponse.Empty(status ?? 204);
