@@ -24,6 +24,37 @@ public sealed class EventMapperTests
     }
 
     [Theory]
+    [InlineData("SentTimestamp", "senttimestamp")]
+    [InlineData("ApproximateFirstReceiveTimestamp", "approximatefirstreceivetimestamp")]
+    [InlineData("DeadLetterQueueSourceArn", "deadletterqueuesourcearn")]
+    [InlineData("Order-Type_v2", "ordertypev2")]
+    [InlineData("x.Y z", "xyz")]
+    [InlineData("---", "")]
+    public void ExtensionName_AttributeName_IsItsLowerCaseLettersAndDigits(string name, string expected)
+    {
+        Assert.Equal(expected, EventMapper.ExtensionName(name));
+    }
+
+    [Fact]
+    public void ExtensionName_AlreadyAnExtensionName_IsTheSameString()
+    {
+        var name = string.Concat("tenant", "42");
+
+        Assert.Same(name, EventMapper.ExtensionName(name));
+    }
+
+    [Fact]
+    public void ReadSqs_SystemAttributeNames_AreTheSameStringsInEveryRecord()
+    {
+        var batch = EventMapper.Read(LambdaEventSource.Sqs, Fixtures.Bytes("sqs.json"));
+
+        Assert.True(batch.Items.Length >= 2);
+        var first = batch.Items[0].Envelope.Extensions.Keys.Single(k => k == "senttimestamp");
+        var second = batch.Items[1].Envelope.Extensions.Keys.Single(k => k == "senttimestamp");
+        Assert.Same(first, second);
+    }
+
+    [Theory]
     [InlineData("Happy+Face.jpg", "Happy Face.jpg")]
     [InlineData("a%2Bb%3Dc.txt", "a+b=c.txt")]
     [InlineData("dir/sub%20dir/%E2%82%AC.csv", "dir/sub dir/€.csv")]

@@ -21,7 +21,7 @@ public sealed class HttpApiJsonTests
         Assert.Equal((string?)expected["rawPath"], request.RawPath);
         Assert.Equal((string?)expected["rawQueryString"], request.RawQueryString);
         Assert.Equal(expected["cookies"]!.AsArray().Select(c => (string?)c), request.Cookies!);
-        Assert.Equal(expected["headers"]!.AsObject().Select(h => (h.Key, (string?)h.Value)), request.Headers!.Select(h => (h.Key, h.Value)));
+        Assert.Equal(expected["headers"]!.AsObject().Select(h => (h.Key, (string?)h.Value)), request.Headers!.Select(h => (h.Key, (string?)h.Value.ToString())));
         Assert.Equal((string?)expected["requestContext"]!["requestId"], request.RequestContext!.RequestId);
         Assert.Equal((string?)expected["requestContext"]!["domainName"], request.RequestContext.DomainName);
         Assert.Equal((string?)expected["requestContext"]!["http"]!["method"], request.RequestContext.Http!.Method);
@@ -31,7 +31,7 @@ public sealed class HttpApiJsonTests
     }
 
     [Fact]
-    public void ReadRequest_EscapedNamesRepeatedMembersNullsAndUnknownShapes_AreReadAsTheSerializerDid()
+    public void ReadRequest_EscapedNamesRepeatedMembersNullsAndUnknownShapes_LastMemberWinsAndNullHeadersAreLeftOut()
     {
         const string payload = """
             {"extra":{"a":[1,{"b":null}],"c":"d"},"raw\u0050ath":"/first","rawPath":"/second","headers":{"x":"1","x":"2","n":null},
@@ -43,7 +43,8 @@ public sealed class HttpApiJsonTests
 
         Assert.Equal("/second", request.RawPath);
         Assert.Equal("2", request.Headers!["x"]);
-        Assert.Null(request.Headers["n"]);
+        Assert.False(request.Headers.ContainsKey("n")); // a null header is no header
+        Assert.Equal("2", request.Headers["X"]); // read straight into the request's case-insensitive map
         Assert.Equal(["a=1"], request.Cookies!);
         Assert.Equal("PUT", request.RequestContext!.Http!.Method);
         Assert.Null(request.RequestContext.Http.Path);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using Microsoft.Extensions.Primitives;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -52,18 +54,22 @@ internal static class EnvelopeReader
         byte[] bytes;
         if (reader.ValueIsEscaped)
         {
-            var buffer = new byte[reader.ValueSpan.Length]; // unescaping never lengthens the text
-            int written;
+            // Unescaped into a rented buffer (unescaping never lengthens the text), then copied once at its own length:
+            // a JSON body nested in an event is always escaped, and sizing the array by the escaped text meant a
+            // second copy whenever anything was unescaped.
+            var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
             try
             {
-                written = reader.CopyString(buffer);
+                bytes = rented.AsSpan(0, reader.CopyString(rented)).ToArray();
             }
             catch (InvalidOperationException)
             {
                 throw new JsonException("The text is not valid UTF-8.", path, null, null);
             }
-
-            bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
         else
         {
@@ -149,7 +155,7 @@ internal static class EnvelopeReader
         return map;
     }
 
-    internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path)
+    internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path, KnownNames? knownNames = null)
     {
         if (!ReadStart(ref reader, JsonTokenType.StartObject, path))
         {
@@ -158,7 +164,7 @@ internal static class EnvelopeReader
         var map = new Dictionary<string, string?>(StringComparer.Ordinal);
         while (NextMember(ref reader))
         {
-            var name = Text(ref reader, path);
+            var name = knownNames?.Find(ref reader) ?? Text(ref reader, path);
             reader.Read();
             map[name] = reader.TokenType switch
             {
@@ -166,6 +172,38 @@ internal static class EnvelopeReader
                 JsonTokenType.String => Text(ref reader, path),
                 _ => throw WrongType(path + "['" + name + "']", "a string"),
             };
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// An object of single-value headers read straight into the request's case-insensitive header map: the last of a
+    /// repeated name wins, a <c>null</c> value leaves the name out (as if the member were absent).
+    /// </summary>
+    internal static Dictionary<string, StringValues>? ReadHeaders(ref Utf8JsonReader reader, string path)
+    {
+        if (!ReadStart(ref reader, JsonTokenType.StartObject, path))
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        while (NextMember(ref reader))
+        {
+            var name = Text(ref reader, path);
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Null:
+                    map.Remove(name);
+                    break;
+                case JsonTokenType.String:
+                    map[name] = Text(ref reader, path);
+                    break;
+                default:
+                    throw WrongType(path + "['" + name + "']", "a string");
+            }
         }
 
         return map;
@@ -319,6 +357,29 @@ internal static class EnvelopeReader
 
             return records;
         });
+
+    /// <summary>
+    /// Member names an envelope repeats in every record (SQS's system attributes): matched as UTF-8 and returned as
+    /// the same string each time instead of a new one per record.
+    /// </summary>
+    internal sealed class KnownNames(params string[] names)
+    {
+        private readonly (byte[] Utf8, string Text)[] _names = Array.ConvertAll(names, name => (System.Text.Encoding.UTF8.GetBytes(name), name));
+
+        /// <summary>The reader's current property name as a known string, or <see langword="null"/>.</summary>
+        public string? Find(ref Utf8JsonReader reader)
+        {
+            foreach (var (utf8, text) in _names)
+            {
+                if (reader.ValueTextEquals(utf8))
+                {
+                    return text;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>Reads an object's members, the reader on its start; a record reader's exception paths are relative to the record.</summary>
     internal delegate T ObjectReader<T>(ref Utf8JsonReader reader);

@@ -88,16 +88,7 @@ internal static class EnvelopeWriter
 
             if (isBase64Encoded is { } base64)
             {
-                if (base64)
-                {
-                    writer.WriteBase64String("body"u8, body);
-                }
-                else
-                {
-                    writer.WriteString("body"u8, body);
-                }
-
-                writer.WriteBoolean("isBase64Encoded"u8, base64);
+                WriteBody(writer, body, base64);
             }
 
             writer.WriteEndObject();
@@ -107,6 +98,68 @@ internal static class EnvelopeWriter
         {
             ReturnWriter();
         }
+    }
+
+    /// <summary>
+    /// Writes the HTTP API / Function URL (payload 2.0) response straight from the function's response, without
+    /// collecting its headers first: <c>statusCode</c>, <c>headers</c> (<c>content-type</c> first, then every other
+    /// header but <c>Set-Cookie</c>, names lower-cased, repeated values joined with commas), <c>cookies</c> when there
+    /// are any, <c>body</c> and <c>isBase64Encoded</c>.
+    /// </summary>
+    public static byte[] WriteHttpApiResponse(FunctionHttpResponse response, List<string>? cookies, bool isBase64Encoded)
+    {
+        var writer = RentWriter();
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("statusCode"u8, response.StatusCode);
+            writer.WriteStartObject("headers"u8);
+            if (response.ContentType is { } contentType)
+            {
+                writer.WriteString("content-type"u8, contentType);
+            }
+
+            if (response.HasHeaders)
+            {
+                // The response's map is case-insensitive, so the lower-cased names are as unique as the names.
+                foreach (var (name, values) in response.Headers)
+                {
+                    if (!name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) && !name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+                    {
+                        writer.WriteString(name.ToLowerInvariant(), values.ToString());
+                    }
+                }
+            }
+
+            writer.WriteEndObject();
+            if (cookies is { Count: > 0 })
+            {
+                writer.WritePropertyName("cookies"u8);
+                WriteStrings(writer, cookies);
+            }
+
+            WriteBody(writer, response.Body.Span, isBase64Encoded);
+            writer.WriteEndObject();
+            return Written(writer);
+        }
+        finally
+        {
+            ReturnWriter();
+        }
+    }
+
+    private static void WriteBody(Utf8JsonWriter writer, ReadOnlySpan<byte> body, bool base64)
+    {
+        if (base64)
+        {
+            writer.WriteBase64String("body"u8, body);
+        }
+        else
+        {
+            writer.WriteString("body"u8, body);
+        }
+
+        writer.WriteBoolean("isBase64Encoded"u8, base64);
     }
 
     /// <summary>Writes the canonical Runtime API error body, <c>{"errorType","errorMessage","stackTrace":[…]}</c>, in the order AWS's runtimes write it.</summary>

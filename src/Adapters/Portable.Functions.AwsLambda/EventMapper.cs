@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 
 namespace Portable.Functions.AwsLambda;
@@ -72,7 +71,8 @@ internal static class EventMapper
         {
             var record = records[i] ?? throw new JsonException($"SQS record {i} is null.");
             var messageId = record.MessageId ?? throw new JsonException($"SQS record {i} has no messageId.");
-            var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+            // Sized once: the region, each attribute (the trace header two) and each message attribute.
+            var extensions = new Dictionary<string, string>(2 + (record.Attributes?.Count ?? 0) + (record.MessageAttributes?.Count ?? 0), StringComparer.Ordinal);
             AddIfSet(extensions, "awsregion", record.AwsRegion);
             DateTimeOffset? time = null;
             if (record.Attributes is { Count: > 0 })
@@ -361,18 +361,49 @@ internal static class EventMapper
     }
 
     /// <summary>CloudEvents extension names are lower-case letters and digits.</summary>
-    internal static string ExtensionName(string name)
+    /// <remarks>
+    /// Every SQS record carries the same few system attributes: their names are constants here, and a name that is
+    /// already an extension name is returned as it is, so only other names allocate — their one string.
+    /// </remarks>
+    internal static string ExtensionName(string name) => name switch
     {
-        var builder = new StringBuilder(name.Length);
+        "ApproximateReceiveCount" => "approximatereceivecount",
+        "ApproximateFirstReceiveTimestamp" => "approximatefirstreceivetimestamp",
+        "SentTimestamp" => "senttimestamp",
+        "SenderId" => "senderid",
+        "SequenceNumber" => "sequencenumber",
+        "MessageGroupId" => "messagegroupid",
+        "MessageDeduplicationId" => "messagededuplicationid",
+        "DeadLetterQueueSourceArn" => "deadletterqueuesourcearn",
+        _ => ToExtensionName(name),
+    };
+
+    private static string ToExtensionName(string name)
+    {
+        var length = 0;
+        var same = true;
         foreach (var c in name)
         {
-            if (char.IsAsciiLetterOrDigit(c))
-            {
-                builder.Append(char.ToLowerInvariant(c));
-            }
+            length += char.IsAsciiLetterOrDigit(c) ? 1 : 0;
+            same &= char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
         }
 
-        return builder.ToString();
+        if (same)
+        {
+            return name;
+        }
+
+        return string.Create(length, name, static (destination, name) =>
+        {
+            var i = 0;
+            foreach (var c in name)
+            {
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    destination[i++] = char.ToLowerInvariant(c);
+                }
+            }
+        });
     }
 
     private static void AddIfSet(Dictionary<string, string> extensions, string name, string? value)

@@ -40,7 +40,7 @@ internal static class HttpApiJson
             }
             else if (reader.ValueTextEquals("headers"u8))
             {
-                request.Headers = ReadStringMap(ref reader, "$.headers");
+                request.Headers = ReadHeaders(ref reader, "$.headers");
             }
             else if (reader.ValueTextEquals("requestContext"u8))
             {

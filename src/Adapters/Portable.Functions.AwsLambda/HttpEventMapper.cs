@@ -15,6 +15,10 @@ internal static class HttpEventMapper
 {
     private static readonly Dictionary<string, string[]> NoMultiValueHeaders = new(0, StringComparer.OrdinalIgnoreCase);
 
+    // Shared, never written to (the request exposes them read-only): an event without a query or cookies allocates no map.
+    private static readonly Dictionary<string, StringValues> NoQuery = new(0, StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> NoCookies = new(0, StringComparer.Ordinal);
+
     /// <summary>Reads an API Gateway REST (payload 1.0) event: query values arrive URL-decoded.</summary>
     public static HttpEventRequest ReadRest(ReadOnlySpan<byte> payload)
     {
@@ -101,21 +105,11 @@ internal static class HttpEventMapper
     public static HttpEventRequest ReadHttpApi(ReadOnlySpan<byte> payload)
     {
         var api = HttpApiJson.ReadRequest(payload);
-        var headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
-        if (api.Headers is { Count: > 0 })
-        {
-            foreach (var (name, value) in api.Headers)
-            {
-                if (value is not null)
-                {
-                    headers[name] = value;
-                }
-            }
-        }
-
-        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+        var headers = api.Headers ?? new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, string>? cookies = null;
         if (api.Cookies is { Count: > 0 })
         {
+            cookies = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var cookie in api.Cookies)
             {
                 AddCookie(cookies, cookie);
@@ -126,7 +120,7 @@ internal static class HttpEventMapper
         }
 
         var rawQuery = api.RawQueryString ?? string.Empty;
-        var query = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        Dictionary<string, StringValues>? query = null;
         foreach (var range in rawQuery.AsSpan().Split('&'))
         {
             var pair = rawQuery.AsSpan(range);
@@ -135,6 +129,7 @@ internal static class HttpEventMapper
                 continue;
             }
 
+            query ??= new Dictionary<string, StringValues>(StringComparer.Ordinal);
             var equals = pair.IndexOf('=');
             var name = DecodeQueryComponent(equals < 0 ? pair : pair[..equals]);
             var value = equals < 0 ? string.Empty : DecodeQueryComponent(pair[(equals + 1)..]);
@@ -152,9 +147,9 @@ internal static class HttpEventMapper
             Method = (api.RequestContext?.Http?.Method ?? "GET").ToUpperInvariant(),
             Path = string.IsNullOrEmpty(path) ? "/" : Uri.UnescapeDataString(path),
             QueryString = rawQuery,
-            Query = query,
+            Query = query ?? NoQuery,
             Headers = headers,
-            Cookies = cookies,
+            Cookies = cookies ?? NoCookies,
             Body = body,
         };
         // A Function URL (its own *.lambda-url.* domain, unlike an HTTP API) can stream its response.
@@ -207,29 +202,8 @@ internal static class HttpEventMapper
     }
 
     /// <summary>Writes the HTTP API / Function URL (payload 2.0) response: repeated headers joined with commas, cookies in <c>cookies</c>.</summary>
-    public static byte[] WriteHttpApi(FunctionHttpResponse response)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (response.ContentType is not null)
-        {
-            headers["content-type"] = response.ContentType;
-        }
-
-        if (response.HasHeaders)
-        {
-            foreach (var (name, values) in response.Headers)
-            {
-                if (IsContentType(name) || IsSetCookie(name))
-                {
-                    continue;
-                }
-
-                headers[name.ToLowerInvariant()] = values.ToString();
-            }
-        }
-
-        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, headers, null, CollectCookies(response), response.Body.Span, IsBase64Body(response));
-    }
+    public static byte[] WriteHttpApi(FunctionHttpResponse response) =>
+        EnvelopeWriter.WriteHttpApiResponse(response, CollectCookies(response), IsBase64Body(response));
 
     /// <summary>Writes the ALB response in the header mode of the request, with <c>statusDescription</c>.</summary>
     public static byte[] WriteAlb(FunctionHttpResponse response, bool multiValue)
@@ -287,8 +261,7 @@ internal static class HttpEventMapper
             }
         }
 
-        var cookies = CollectCookies(response);
-        if (cookies.Count > 0)
+        if (CollectCookies(response) is { Count: > 0 } cookies)
         {
             multi = multi == NoMultiValueHeaders ? new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) : multi;
             multi["Set-Cookie"] = [.. cookies];
@@ -297,12 +270,13 @@ internal static class HttpEventMapper
         return (single, multi == NoMultiValueHeaders ? new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) : multi);
     }
 
-    private static List<string> CollectCookies(FunctionHttpResponse response)
+    /// <summary>The response's cookies and <c>Set-Cookie</c> header values, or <see langword="null"/> when it has none.</summary>
+    private static List<string>? CollectCookies(FunctionHttpResponse response)
     {
-        var cookies = new List<string>();
+        List<string>? cookies = null;
         if (response.HasCookies)
         {
-            cookies.AddRange(response.Cookies);
+            cookies = [.. response.Cookies];
         }
 
         if (response.HasHeaders && response.Headers.TryGetValue("Set-Cookie", out var headerCookies))
@@ -311,7 +285,7 @@ internal static class HttpEventMapper
             {
                 if (!string.IsNullOrEmpty(cookie))
                 {
-                    cookies.Add(cookie);
+                    (cookies ??= []).Add(cookie);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Primitives;
 
 namespace Portable.Functions.AwsLambda;
 
@@ -39,7 +40,8 @@ internal sealed class HttpApiRequest
 
     public List<string>? Cookies { get; set; }
 
-    public Dictionary<string, string?>? Headers { get; set; }
+    /// <summary>The headers, already the request's case-insensitive map (names as sent; <c>null</c> values left out).</summary>
+    public Dictionary<string, StringValues>? Headers { get; set; }
 
     public HttpApiRequestContext? RequestContext { get; set; }
 

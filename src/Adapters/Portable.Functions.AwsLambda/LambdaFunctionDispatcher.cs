@@ -37,7 +37,7 @@ internal sealed class LambdaFunctionDispatcher
 
     public FunctionInvoker Function => _function;
 
-    public async Task<LambdaOutcome> DispatchAsync(RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
+    public async ValueTask<LambdaOutcome> DispatchAsync(RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
         var payload = next.Event;
         var source = _declaredSource;
@@ -137,7 +137,7 @@ internal sealed class LambdaFunctionDispatcher
         return LambdaOutcome.Error(errorType, result.Problem!.Detail ?? result.Problem.Title);
     }
 
-    private async Task<LambdaOutcome> DispatchHttpAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
+    private async ValueTask<LambdaOutcome> DispatchHttpAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
         var read = source switch
         {
@@ -171,7 +171,7 @@ internal sealed class LambdaFunctionDispatcher
         });
     }
 
-    private async Task<LambdaOutcome> DispatchDirectAsync(RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
+    private async ValueTask<LambdaOutcome> DispatchDirectAsync(RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
         var invocation = CreateInvocation(next, feature, FunctionTrigger.Other, null);
         if (_function.Kind == FunctionKind.Event)
@@ -199,7 +199,7 @@ internal sealed class LambdaFunctionDispatcher
         return result.Problem is null ? LambdaOutcome.Success(result.Response.Body) : ErrorOf(result);
     }
 
-    private async Task<LambdaOutcome> DispatchEventsAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
+    private async ValueTask<LambdaOutcome> DispatchEventsAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
         if (_function.Kind != FunctionKind.Event)
         {
@@ -209,12 +209,13 @@ internal sealed class LambdaFunctionDispatcher
 
         var batch = EventMapper.Read(source, next.Event);
         var items = batch.Items;
+        var shared = CreateInvocation(next, feature, batch.Trigger, null);
         switch (batch.Mode)
         {
             case BatchMode.WholeEvent:
                 foreach (var item in items)
                 {
-                    var result = await InvokeItemAsync(item, next, feature, batch.Trigger, cancellationToken).ConfigureAwait(false);
+                    var result = await InvokeItemAsync(item, shared, next, feature, cancellationToken).ConfigureAwait(false);
                     if (!result.Succeeded)
                     {
                         return ErrorOf(result);
@@ -224,13 +225,13 @@ internal sealed class LambdaFunctionDispatcher
                 return LambdaOutcome.Success(ReadOnlyMemory<byte>.Empty);
 
             case BatchMode.EachRecord when _batchConcurrency > 1 && items.Length > 1:
-                return await DispatchConcurrentlyAsync(batch, next, feature, cancellationToken).ConfigureAwait(false);
+                return await DispatchConcurrentlyAsync(batch, shared, next, feature, cancellationToken).ConfigureAwait(false);
 
             default:
                 var failures = new List<string>();
                 for (var i = 0; i < items.Length; i++)
                 {
-                    var result = await InvokeItemAsync(items[i], next, feature, batch.Trigger, cancellationToken).ConfigureAwait(false);
+                    var result = await InvokeItemAsync(items[i], shared, next, feature, cancellationToken).ConfigureAwait(false);
                     if (result.Succeeded)
                     {
                         continue;
@@ -257,7 +258,7 @@ internal sealed class LambdaFunctionDispatcher
         }
     }
 
-    private async Task<LambdaOutcome> DispatchConcurrentlyAsync(EventBatch batch, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
+    private async Task<LambdaOutcome> DispatchConcurrentlyAsync(EventBatch batch, FunctionInvocation shared, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
     {
         var items = batch.Items;
         var failed = new bool[items.Length];
@@ -286,7 +287,7 @@ internal sealed class LambdaFunctionDispatcher
             try
             {
                 await Task.Yield();
-                var result = await InvokeItemAsync(items[index], next, feature, batch.Trigger, cancellationToken).ConfigureAwait(false);
+                var result = await InvokeItemAsync(items[index], shared, next, feature, cancellationToken).ConfigureAwait(false);
                 failed[index] = !result.Succeeded;
             }
             finally
@@ -296,8 +297,15 @@ internal sealed class LambdaFunctionDispatcher
         }
     }
 
-    private ValueTask<FunctionResult> InvokeItemAsync(EventItem item, RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger trigger, CancellationToken cancellationToken) =>
-        _function.InvokeEventAsync(item.Envelope, CreateInvocation(next, feature, trigger, item.Envelope.TraceParent), cancellationToken);
+    /// <summary>
+    /// Invokes one record: with the batch's shared invocation (read-only once made, so records running concurrently can
+    /// share it), or with one of its own when the record carries its own trace.
+    /// </summary>
+    private ValueTask<FunctionResult> InvokeItemAsync(EventItem item, FunctionInvocation shared, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken) =>
+        _function.InvokeEventAsync(
+            item.Envelope,
+            item.Envelope.TraceParent is { } own ? CreateInvocation(next, feature, shared.Trigger, own) : shared,
+            cancellationToken);
 
     /// <summary>A record's own trace (an SQS message's <c>AWSTraceHeader</c>) wins over the invocation's X-Ray header.</summary>
     private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger? trigger, string? ownTraceParent,

@@ -12,6 +12,11 @@ internal static class SqsJson
 {
     /// <summary>Reads the records' members the adapter maps; a <c>null</c> record stays <c>null</c> (the mapper reports it).</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
+    /// <summary>The system attributes SQS sends with every record (AWS's <c>MessageSystemAttributeName</c>).</summary>
+    private static readonly KnownNames AttributeNames = new(
+        "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp", "AWSTraceHeader",
+        "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "DeadLetterQueueSourceArn");
+
     public static SqsEvent ReadEvent(ReadOnlySpan<byte> payload) => new() { Records = ReadRecords<SqsRecord>(payload, ReadRecord) };
 
     private static SqsRecord ReadRecord(ref Utf8JsonReader reader)
@@ -29,7 +34,7 @@ internal static class SqsJson
             }
             else if (reader.ValueTextEquals("attributes"u8))
             {
-                record.Attributes = ReadStringMap(ref reader, ".attributes");
+                record.Attributes = ReadStringMap(ref reader, ".attributes", AttributeNames);
             }
             else if (reader.ValueTextEquals("messageAttributes"u8))
             {
