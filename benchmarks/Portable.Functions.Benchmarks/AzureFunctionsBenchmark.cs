@@ -56,19 +56,25 @@ public class AzureFunctionsBenchmark
     [Benchmark(Baseline = true, Description = "floor: handler + source-gen JSON")]
     public Task<int> FloorAsync() => _floor.RunAsync(_floor.Body);
 
+    /// <summary>What the worker and the in-memory transport cost (the worker's context and scope, the request): subtract it from the row below.</summary>
+    [Benchmark(Description = "worker and transport alone: ASP.NET Core integration")]
+    public long AspNetCoreTransport() => AspNetCoreRequest(_worker.NewContext("price")).Body.Length;
+
     [Benchmark(Description = "Azure: HTTP, ASP.NET Core integration")]
     public async Task<long> AspNetCoreAsync()
     {
         var worker = _worker.NewContext("price");
-        var http = new DefaultHttpContext { RequestServices = worker.InstanceServices };
-        http.Request.Method = "POST";
-        http.Request.Path = "/api/price";
-        http.Request.ContentType = "application/json";
-        http.Request.ContentLength = _floor.Body.Length;
-        http.Request.Body = new MemoryStream(_floor.Body, writable: false);
-        http.Response.Body = new MemoryStream(256);
-        await AzureFunctionsEntryPoint.HttpAsync("price", http.Request, worker);
-        return http.Response.Body.Length;
+        var request = AspNetCoreRequest(worker);
+        await AzureFunctionsEntryPoint.HttpAsync("price", request, worker);
+        return request.HttpContext.Response.Body.Length;
+    }
+
+    /// <summary>What the worker and the in-memory transport cost: subtract it from the row below.</summary>
+    [Benchmark(Description = "worker and transport alone: built-in model")]
+    public long HttpRequestDataTransport()
+    {
+        var worker = _worker.NewContext("price");
+        return new TestHttpRequestData(worker, "POST", Url, _floor.Body, Headers).Body.Length;
     }
 
     [Benchmark(Description = "Azure: HTTP, built-in model (HttpRequestData)")]
@@ -79,11 +85,27 @@ public class AzureFunctionsBenchmark
         return response.Body.Length;
     }
 
+    /// <summary>What the worker costs (its context and scope, the binding data): subtract it from the row below.</summary>
+    [Benchmark(Description = "worker alone: queue message")]
+    public int QueueTransport() => _worker.NewContext("record", _queueData).BindingContext.BindingData.Count;
+
     [Benchmark(Description = "Azure: queue message → event function")]
     public async Task<int> QueueAsync()
     {
         var worker = _worker.NewContext("record", _queueData);
         await AzureFunctionsEntryPoint.QueueAsync("record", "orders", _message, worker);
         return 0;
+    }
+
+    private HttpRequest AspNetCoreRequest(TestFunctionContext worker)
+    {
+        var http = new DefaultHttpContext { RequestServices = worker.InstanceServices };
+        http.Request.Method = "POST";
+        http.Request.Path = "/api/price";
+        http.Request.ContentType = "application/json";
+        http.Request.ContentLength = _floor.Body.Length;
+        http.Request.Body = new MemoryStream(_floor.Body, writable: false);
+        http.Response.Body = new MemoryStream(256);
+        return http.Request;
     }
 }

@@ -35,6 +35,15 @@ public class GoogleCloudFunctionsBenchmark
     [Benchmark(Baseline = true, Description = "floor: handler + source-gen JSON")]
     public Task<int> FloorAsync() => _floor.RunAsync(_floor.Body);
 
+    /// <summary>What the in-memory transport itself costs (Kestrel's share, pooled on a real server): subtract it from the row below.</summary>
+    [Benchmark(Description = "transport alone: the in-memory HttpContext and its scope")]
+    public async Task<int> TransportAsync()
+    {
+        var context = InMemoryHttp.Post("/", "application/json", _floor.Body, _services, CloudEventHeaders);
+        await using var scope = (Microsoft.Extensions.DependencyInjection.AsyncServiceScope)context.Items[InMemoryHttp.ScopeKey]!;
+        return context.Response.StatusCode;
+    }
+
     [Benchmark(Description = "GCF: binary CloudEvent → 204")]
     public async Task<int> BinaryCloudEventAsync()
     {

@@ -36,6 +36,15 @@ public class HttpHostBenchmark
     [Benchmark(Baseline = true, Description = "floor: handler + source-gen JSON")]
     public Task<int> FloorAsync() => _floor.RunAsync(_floor.Body);
 
+    /// <summary>What the in-memory transport itself costs (Kestrel's share, pooled on a real server): subtract it from the row below.</summary>
+    [Benchmark(Description = "transport alone: the in-memory HttpContext and its scope")]
+    public async Task<long> TransportAsync()
+    {
+        var context = InMemoryHttp.Post("/price", "application/json", _floor.Body, _services);
+        await using var scope = (AsyncServiceScope)context.Items[InMemoryHttp.ScopeKey]!;
+        return context.Response.Body.Length;
+    }
+
     [Benchmark(Description = "Http host: typed POST, in-memory HttpContext")]
     public async Task<long> HttpHostAsync()
     {
