@@ -6,10 +6,13 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 public sealed class LambdaInvocationFeature
 {
-    internal LambdaInvocationFeature(string requestId, ReadOnlyMemory<byte> rawEvent, LambdaFunctionEnvironment environment)
+    // The invocation as the Runtime API client read it: the feature exposes its headers rather than copying them.
+    private readonly RuntimeInvocation _next;
+
+    internal LambdaInvocationFeature(RuntimeInvocation next, string requestId, LambdaFunctionEnvironment environment)
     {
+        _next = next;
         RequestId = requestId;
-        RawEvent = rawEvent;
         Environment = environment;
     }
 
@@ -17,28 +20,28 @@ public sealed class LambdaInvocationFeature
     public string RequestId { get; }
 
     /// <summary>Gets the ARN that was invoked, with its version or alias (<c>Lambda-Runtime-Invoked-Function-Arn</c>).</summary>
-    public string? InvokedFunctionArn { get; internal init; }
+    public string? InvokedFunctionArn => _next.InvokedFunctionArn;
 
     /// <summary>Gets the deadline of the invocation (<c>Lambda-Runtime-Deadline-Ms</c>), or <see langword="null"/> when the platform sent none.</summary>
-    public DateTimeOffset? Deadline { get; internal init; }
+    public DateTimeOffset? Deadline => _next.Deadline;
 
     /// <summary>Gets the X-Ray trace header (<c>Lambda-Runtime-Trace-Id</c>), or <see langword="null"/>.</summary>
-    public string? TraceId { get; internal init; }
+    public string? TraceId => _next.TraceId;
 
     /// <summary>Gets the client context JSON sent by the AWS Mobile SDK (<c>Lambda-Runtime-Client-Context</c>), or <see langword="null"/>.</summary>
-    public string? ClientContext { get; internal init; }
+    public string? ClientContext => _next.ClientContext;
 
     /// <summary>Gets the Amazon Cognito identity JSON (<c>Lambda-Runtime-Cognito-Identity</c>), or <see langword="null"/>.</summary>
-    public string? CognitoIdentity { get; internal init; }
+    public string? CognitoIdentity => _next.CognitoIdentity;
 
     /// <summary>Gets the tenant id of a tenant-isolated function (<c>Lambda-Runtime-Aws-Tenant-Id</c>), or <see langword="null"/>.</summary>
-    public string? TenantId { get; internal init; }
+    public string? TenantId => _next.TenantId;
 
     /// <summary>Gets the event source the payload was read as.</summary>
     public LambdaEventSource EventSource { get; internal set; }
 
     /// <summary>Gets the raw event bytes, exactly as the Runtime API delivered them.</summary>
-    public ReadOnlyMemory<byte> RawEvent { get; }
+    public ReadOnlyMemory<byte> RawEvent => _next.Event;
 
     /// <summary>Gets the function's environment (name, version, memory, log group and stream).</summary>
     public LambdaFunctionEnvironment Environment { get; }

@@ -87,16 +87,7 @@ internal sealed partial class LambdaRuntime
         // One deadline for the whole invocation (every record of a batch), fired by the alarm when there is one.
         using var deadline = _alarm is not null && next.Deadline is not null ? new CancellationTokenSource() : null;
         var pending = deadline is null ? null : _alarm!.Schedule(deadline, next.Deadline!.Value - _gracePeriod - TimeProvider.System.GetUtcNow());
-        var feature = new LambdaInvocationFeature(requestId, next.Event, _environment)
-        {
-            InvokedFunctionArn = next.InvokedFunctionArn,
-            Deadline = next.Deadline,
-            TraceId = next.TraceId,
-            ClientContext = next.ClientContext,
-            CognitoIdentity = next.CognitoIdentity,
-            TenantId = next.TenantId,
-            DeadlineToken = deadline?.Token ?? default,
-        };
+        var feature = new LambdaInvocationFeature(next, requestId, _environment) { DeadlineToken = deadline?.Token ?? default };
 
         LambdaOutcome outcome;
         try

@@ -55,7 +55,15 @@ internal static class XRayTraceHeader
             return null;
         }
 
-        return string.Concat("00-", epoch.ToString(), unique.ToString(), "-" + parent.ToString() + (sampled ? "-01" : "-00"));
+        // Composed on the stack: the traceparent is the one string allocated (every invocation converts its header).
+        Span<char> traceParent = stackalloc char[55];
+        "00-".CopyTo(traceParent);
+        epoch.CopyTo(traceParent[3..]);
+        unique.CopyTo(traceParent[11..]);
+        traceParent[35] = '-';
+        parent.CopyTo(traceParent[36..]);
+        (sampled ? "-01" : "-00").CopyTo(traceParent[52..]);
+        return new string(traceParent);
     }
 
     private static bool IsLowerHex(ReadOnlySpan<char> value)
