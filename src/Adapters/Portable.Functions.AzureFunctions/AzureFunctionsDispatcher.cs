@@ -16,6 +16,11 @@ namespace Portable.Functions.AzureFunctions;
 /// </summary>
 internal sealed class AzureFunctionsDispatcher
 {
+    /// <summary>What the ASP.NET Core integration answers with once the response is written: it holds no state to share.</summary>
+    private static readonly EmptyResult Empty = new();
+
+    private static readonly Task<IActionResult> Written = Task.FromResult<IActionResult>(Empty);
+
     private readonly Dictionary<string, AzureRequestHandler> _handlers = new(StringComparer.OrdinalIgnoreCase);
     private readonly FunctionCatalog _catalog;
     private readonly TimeProvider _time;
@@ -32,20 +37,24 @@ internal sealed class AzureFunctionsDispatcher
         }
     }
 
-    public async Task<IActionResult> HttpAsync(string functionName, HttpRequest request, WorkerContext context)
+    public Task<IActionResult> HttpAsync(string functionName, HttpRequest request, WorkerContext context)
     {
-        var http = request.HttpContext;
-        AzureRequestHandler.Attach(http, context, classic: null);
-        await HandlerOf(functionName).HandleAsync(http).ConfigureAwait(false);
-        return new EmptyResult(); // The response is written: the core never throws, so no failure becomes an empty 200.
+        if (!_handlers.TryGetValue(functionName, out var handler))
+        {
+            return Task.FromException<IActionResult>(NotRegistered(functionName));
+        }
+
+        // The response is written: the core never throws, so no failure becomes an empty 200. A request served without
+        // waiting (the usual case: the body was there to read) answers with the one cached, stateless result.
+        var handling = handler.For(context, classic: null).HandleAsync(request.HttpContext);
+        return handling.IsCompletedSuccessfully ? Written : WrittenAsync(handling);
     }
 
     public async Task<HttpResponseData> HttpAsync(string functionName, HttpRequestData request, WorkerContext context)
     {
         var handler = HandlerOf(functionName);
         var http = HttpRequestDataAdapter.ToHttpContext(request, context);
-        AzureRequestHandler.Attach(http, context, request);
-        await handler.HandleAsync(http).ConfigureAwait(false);
+        await handler.For(context, request).HandleAsync(http).ConfigureAwait(false);
         return await HttpRequestDataAdapter.ToResponseDataAsync(http, request).ConfigureAwait(false);
     }
 
@@ -84,6 +93,12 @@ internal sealed class AzureFunctionsDispatcher
         }
 
         throw new FunctionFailedException(result);
+    }
+
+    private static async Task<IActionResult> WrittenAsync(Task handling)
+    {
+        await handling.ConfigureAwait(false);
+        return Empty;
     }
 
     private AzureRequestHandler HandlerOf(string functionName) =>
