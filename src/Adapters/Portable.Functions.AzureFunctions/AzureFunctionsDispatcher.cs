@@ -53,9 +53,10 @@ internal sealed class AzureFunctionsDispatcher
     public async Task<HttpResponseData> HttpAsync(string functionName, HttpRequestData request, WorkerContext context)
     {
         var handler = HandlerOf(functionName);
-        var http = HttpRequestDataAdapter.ToHttpContext(request, context);
+        using var body = new ResponseBuffer(); // its pooled buffer goes back once the worker's response has its copy
+        var http = HttpRequestDataAdapter.ToHttpContext(request, body);
         await handler.For(context, request).HandleAsync(http).ConfigureAwait(false);
-        return await HttpRequestDataAdapter.ToResponseDataAsync(http, request).ConfigureAwait(false);
+        return await HttpRequestDataAdapter.ToResponseDataAsync(http, request, body).ConfigureAwait(false);
     }
 
     public Task QueueAsync(string functionName, string queueName, string message, WorkerContext context) =>

@@ -1,8 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Net.Http.Headers;
-using WorkerContext = Microsoft.Azure.Functions.Worker.FunctionContext;
 using WorkerCookie = Microsoft.Azure.Functions.Worker.Http.HttpCookie;
 using WorkerSameSite = Microsoft.Azure.Functions.Worker.Http.SameSite;
 
@@ -15,18 +16,42 @@ namespace Portable.Functions.AzureFunctions;
 /// </summary>
 internal static class HttpRequestDataAdapter
 {
-    public static DefaultHttpContext ToHttpContext(HttpRequestData data, WorkerContext context)
+    /// <summary>How many headers a new header dictionary holds before it grows for the first time.</summary>
+    private const int InitialHeaderCapacity = 3;
+
+    /// <summary>The room <see cref="DefaultHttpContext()"/> makes for features: the layer adds a handful as it reads.</summary>
+    private const int FeatureCapacity = 10;
+
+    /// <summary>
+    /// The request as an <see cref="HttpContext"/> that only the shared layer sees (the function is offered the
+    /// <see cref="HttpRequestData"/>, not the context), whose response is written to <paramref name="responseBody"/>.
+    /// </summary>
+    public static DefaultHttpContext ToHttpContext(HttpRequestData data, ResponseBuffer responseBody)
     {
-        var http = new DefaultHttpContext { RequestServices = context.InstanceServices };
+        // The features DefaultHttpContext() sets up itself, but with the response body the buffer from the start: setting
+        // HttpResponse.Body afterwards would put a second body feature over the first.
+        var features = new FeatureCollection(FeatureCapacity);
+        features.Set<IHttpRequestFeature>(new HttpRequestFeature());
+        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
+        var http = new DefaultHttpContext(features);
         var request = http.Request;
         var url = data.Url;
         request.Method = data.Method;
         request.Scheme = url.Scheme;
         request.Path = PathString.FromUriComponent(url);
         request.QueryString = QueryString.FromUriComponent(url);
-        foreach (var (name, values) in data.Headers)
+        var headers = data.Headers;
+        if (headers.NonValidated.Count > InitialHeaderCapacity)
         {
-            request.Headers.Append(name, values.ToArray());
+            // Sized once for all of them, where adding one by one would grow the dictionary again and again.
+            http.Features.GetRequiredFeature<IHttpRequestFeature>().Headers = new HeaderDictionary(headers.NonValidated.Count);
+        }
+
+        foreach (var (name, values) in headers)
+        {
+            // The worker's headers hand out a new array per header: it is taken as it is rather than copied again.
+            request.Headers.Append(name, values as string[] ?? values.ToArray());
         }
 
         if (!request.Headers.ContainsKey(HeaderNames.Host))
@@ -40,38 +65,55 @@ internal static class HttpRequestDataAdapter
         }
 
         request.Body = data.Body ?? Stream.Null;
-        http.Response.Body = new MemoryStream();
         return http;
     }
 
-    public static async Task<HttpResponseData> ToResponseDataAsync(HttpContext http, HttpRequestData request)
+    /// <summary>The worker's response: the status, headers and cookies the layer wrote, then the body it buffered.</summary>
+    public static async ValueTask<HttpResponseData> ToResponseDataAsync(HttpContext http, HttpRequestData request, ResponseBuffer body)
     {
         var source = http.Response;
         var response = request.CreateResponse();
         response.StatusCode = (HttpStatusCode)source.StatusCode;
-        foreach (var (name, values) in source.Headers)
+        if (source.Headers is HeaderDictionary headers)
         {
-            if (name.Equals(HeaderNames.SetCookie, StringComparison.OrdinalIgnoreCase))
+            foreach (var (name, values) in headers) // its struct enumerator: no boxed enumerator per response
             {
-                foreach (var value in values)
-                {
-                    AppendCookie(response, value);
-                }
+                CopyHeader(response, name, values);
             }
-            else if (!name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+        }
+        else
+        {
+            foreach (var (name, values) in source.Headers)
             {
-                response.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+                CopyHeader(response, name, values);
             }
         }
 
-        var body = (MemoryStream)source.Body;
         if (body.Length > 0)
         {
-            body.Position = 0;
-            await body.CopyToAsync(response.Body).ConfigureAwait(false);
+            await response.Body.WriteAsync(body.Written).ConfigureAwait(false);
         }
 
         return response;
+    }
+
+    private static void CopyHeader(HttpResponseData response, string name, StringValues values)
+    {
+        if (name.Equals(HeaderNames.SetCookie, StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var value in values)
+            {
+                AppendCookie(response, value);
+            }
+        }
+        else if (!name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+        {
+            // One value, the usual case, goes in as the string it is; the sequence overload adds a single value the
+            // same way, but only after boxing the values and their enumerator.
+            _ = values.Count == 1
+                ? response.Headers.TryAddWithoutValidation(name, values[0])
+                : response.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+        }
     }
 
     /// <summary>The built-in model carries cookies apart from the headers: each <c>Set-Cookie</c> value becomes one.</summary>
