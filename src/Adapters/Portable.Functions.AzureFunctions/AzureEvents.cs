@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +20,13 @@ internal static class AzureEvents
 
     private const string Json = "application/json";
 
+    /// <summary>The characters a JSON string may hold as they are: printable ASCII, but for the quote and the backslash.</summary>
+    private static readonly SearchValues<char> PlainJsonCharacters = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private static readonly SourceCache QueueSources = new("/queues/");
+    private static readonly SourceCache TimerSources = new("/timers/");
+
     /// <summary>A Storage Queue message: its id, insertion time as <c>time</c>, dequeue count and visibility as extensions, its text as data.</summary>
     public static FunctionEventEnvelope Queue(string queueName, string message, WorkerContext context)
     {
@@ -30,7 +39,7 @@ internal static class AzureEvents
         return new FunctionEventEnvelope
         {
             Id = Text(data, "Id") ?? context.InvocationId,
-            Source = "/queues/" + queueName,
+            Source = QueueSources.For(queueName),
             Type = QueueMessageType,
             Time = Time(data, "InsertionTime"),
             DataContentType = Sniff(bytes),
@@ -89,7 +98,7 @@ internal static class AzureEvents
         return new FunctionEventEnvelope
         {
             Id = context.InvocationId,
-            Source = "/timers/" + functionName,
+            Source = TimerSources.For(functionName),
             Type = TimerType,
             Time = now,
             DataContentType = Json,
@@ -119,6 +128,11 @@ internal static class AzureEvents
         };
         if (text is ['"', .., '"'])
         {
+            if (IsPlainJsonString(text))
+            {
+                return text.Length > 2 ? text[1..^1] : null;
+            }
+
             try
             {
                 text = JsonSerializer.Deserialize(text, AzureJsonContext.Default.String);
@@ -132,8 +146,24 @@ internal static class AzureEvents
         return string.IsNullOrEmpty(text) ? null : text;
     }
 
-    private static DateTimeOffset? Time(IReadOnlyDictionary<string, object?> data, string name) =>
-        DateTimeOffset.TryParse(Text(data, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+    /// <summary>
+    /// A time from the trigger metadata. The host sends times as JSON strings: one without escapes is parsed between its
+    /// quotes, where <see cref="Text"/> would first copy it out.
+    /// </summary>
+    private static DateTimeOffset? Time(IReadOnlyDictionary<string, object?> data, string name)
+    {
+        var text = data.TryGetValue(name, out var value) && value is string { Length: > 2 } quoted and ['"', .., '"'] && IsPlainJsonString(quoted)
+            ? quoted.AsSpan(1, quoted.Length - 2)
+            : Text(data, name);
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+    }
+
+    /// <summary>
+    /// Whether a quoted text is a JSON string whose value is simply what lies between its quotes: printable ASCII, no
+    /// escapes, no inner quotes. Anything else goes through the JSON reader.
+    /// </summary>
+    private static bool IsPlainJsonString(string quoted) =>
+        !quoted.AsSpan(1, quoted.Length - 2).ContainsAnyExcept(PlainJsonCharacters);
 
     private static Dictionary<string, object?> Properties(IReadOnlyDictionary<string, object?> data)
     {
@@ -180,6 +210,35 @@ internal static class AzureEvents
     {
         var trimmed = data.TrimStart(" \t\r\n"u8);
         return !trimmed.IsEmpty && (trimmed[0] == (byte)'{' || trimmed[0] == (byte)'[') ? Json : "text/plain; charset=utf-8";
+    }
+}
+
+/// <summary>
+/// The <c>source</c> of the events of one trigger kind, a prefix and a name (a queue's, a timer function's): made once
+/// per name rather than per event. The names are the triggers' own, so they are few; past a bound, sources are made
+/// afresh rather than kept.
+/// </summary>
+internal sealed class SourceCache(string prefix)
+{
+    private const int MaxNames = 256;
+
+    private readonly ConcurrentDictionary<string, string> _sources = new(StringComparer.Ordinal);
+
+    /// <summary>The source for a name: the prefix, then the name.</summary>
+    public string For(string name)
+    {
+        if (_sources.TryGetValue(name, out var source))
+        {
+            return source;
+        }
+
+        source = prefix + name;
+        if (_sources.Count < MaxNames)
+        {
+            _sources.TryAdd(name, source);
+        }
+
+        return source;
     }
 }
 
