@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using WorkerCookie = Microsoft.Azure.Functions.Worker.Http.HttpCookie;
 using WorkerSameSite = Microsoft.Azure.Functions.Worker.Http.SameSite;
@@ -50,7 +50,7 @@ internal static class HttpRequestDataAdapter
 
         foreach (var (name, values) in headers)
         {
-            // The worker's headers hand out a new array per header: it is taken as it is rather than copied again.
+            // Enumerating HttpHeaders makes a new array per header: it is taken as it is rather than copied again.
             request.Headers.Append(name, values as string[] ?? values.ToArray());
         }
 
