@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
@@ -12,6 +13,12 @@ namespace Portable.Functions.Http;
 /// </summary>
 public static class FunctionHttpRequestReader
 {
+    /// <summary>The view of an empty query: ASP.NET Core's own empty collection, which answers a missing key as any query does.</summary>
+    private static readonly QueryView NoQuery = new(QueryCollection.Empty);
+
+    /// <summary>The view of no cookies: ASP.NET Core's own empty collection, as a request without a <c>Cookie</c> header has it.</summary>
+    private static readonly CookieView NoCookies = new(new DefaultHttpContext().Request.Cookies);
+
     /// <summary>Reads the request, buffering its body.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <param name="maxBodySize">The largest body accepted, in bytes.</param>
@@ -47,8 +54,76 @@ public static class FunctionHttpRequestReader
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        var reader = request.BodyReader;
         var cancellationToken = context.RequestAborted;
+        if (request.ContentLength is { } length && length <= Array.MaxLength)
+        {
+            return await ReadDeclaredBodyAsync(request.Body, (int)length, limit, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ReadStreamedBodyAsync(request.BodyReader, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a body of declared length straight into one array of that length: one copy, and no pipe holding the
+    /// whole body in its segments meanwhile. A body that ends early or runs on is read as it is, as the pipe would.
+    /// </summary>
+    private static async ValueTask<ReadOnlyMemory<byte>?> ReadDeclaredBodyAsync(Stream body, int length, long limit, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        var read = await body.ReadAtLeastAsync(bytes, length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read < length)
+        {
+            return bytes.AsSpan(0, read).ToArray(); // a server enforces the declared length; a stream of our own may not
+        }
+
+        // The server ends the body at its declared length, so this read returns nothing at once; a stream that runs on
+        // is read to its end within the limit, as one without a declared length would be.
+        var probe = ArrayPool<byte>.Shared.Rent(1);
+        try
+        {
+            if (await body.ReadAsync(probe.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return bytes;
+            }
+
+            return await ReadOverrunAsync(body, bytes, probe[0], limit, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+        }
+    }
+
+    /// <summary>Reads the rest of a body that ran on past its declared length, within the limit.</summary>
+    private static async ValueTask<ReadOnlyMemory<byte>?> ReadOverrunAsync(Stream body, byte[] declared, byte next, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(declared);
+        buffer.WriteByte(next);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while (buffer.Length <= limit && (read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        if (buffer.Length > limit)
+        {
+            return null;
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static async ValueTask<ReadOnlyMemory<byte>?> ReadStreamedBodyAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -79,12 +154,23 @@ public static class FunctionHttpRequestReader
             Method = request.Method,
             Path = request.PathBase.Add(request.Path).Value is { Length: > 0 } path ? path : "/",
             QueryString = queryString,
-            Query = new QueryView(request.Query),
+            Query = HasNoQuery(context) ? NoQuery : new QueryView(request.Query),
             Headers = new HeaderView(request.Headers),
-            Cookies = new CookieView(request.Cookies),
+            Cookies = HasNoCookies(context) ? NoCookies : new CookieView(request.Cookies),
             Body = body,
         };
     }
+
+    /// <summary>
+    /// Gets whether the request has no query: no query string, and no query feature that could say otherwise. Asking
+    /// the request for its query would make ASP.NET Core add a query feature only to parse nothing.
+    /// </summary>
+    private static bool HasNoQuery(HttpContext context) =>
+        !context.Request.QueryString.HasValue && context.Features.Get<IQueryFeature>() is null;
+
+    /// <summary>Gets whether the request has no cookies: no <c>Cookie</c> header, and no cookie feature that could say otherwise.</summary>
+    private static bool HasNoCookies(HttpContext context) =>
+        context.Request.Headers.Cookie.Count == 0 && context.Features.Get<IRequestCookiesFeature>() is null;
 
     /// <summary>A read-only dictionary view of the request headers, without copying them.</summary>
     private sealed class HeaderView(IHeaderDictionary headers) : IReadOnlyDictionary<string, StringValues>
