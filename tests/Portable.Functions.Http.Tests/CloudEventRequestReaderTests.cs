@@ -209,4 +209,103 @@ public sealed class CloudEventRequestReaderTests
 
         Assert.Equal(Enum.Parse<CloudEventRequestMode>(expected), CloudEventRequestReader.GetMode(context.Request));
     }
+
+    /// <summary>What reading a binary-mode request gives: the event as described, or the exception's type and message.</summary>
+    private static string Outcome(Func<FunctionEventEnvelope> read)
+    {
+        try
+        {
+            return Describe(read());
+        }
+        catch (Exception exception)
+        {
+            return exception.GetType().Name + ": " + exception.Message;
+        }
+    }
+
+    [Theory]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json; charset=utf-8", "ce-specversion:1.0|ce-id:1234567890|ce-source://pubsub.googleapis.com/projects/p/topics/orders|ce-type:google.cloud.pubsub.topic.v1.messagePublished|ce-time:2026-01-01T12:00:00Z")]
+    [InlineData("application/json;charset=UTF-8", "CE-SPECVERSION:1.0|CE-ID:1|Ce-Source:https://example.com/s|CE-TYPE:t|ce-subject:sub|ce-dataschema:https://example.com/schema.json|ce-time:2018-04-05T17:31:00.123+02:00")]
+    [InlineData(null, "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("text/plain; format=flowed", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json; charset=\"utf-8\"", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json; charset=utf-8; q=1", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json;", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-myextension:100%25|ce-traceparent:00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-datacontenttype:text/plain")]
+    [InlineData(null, "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-datacontenttype:text/plain")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:%22quoted%22 caf%C3%A9|ce-source:/s|ce-type:\"t\"")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:%zz|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:http://[::1|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-time:yesterday")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-dataschema:/relative")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-subject:a%01b")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-bad_name:v")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-:v")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-source:/s")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-time:yesterday|ce-myextension:v")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-myextension:v|ce-time:yesterday")]
+    [InlineData("application/json", "ce-specversion:0.3|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.%|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:%31.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.0,1.0|ce-id:1|ce-source:/s|ce-type:t")]
+    [InlineData("application/json", "ce-specversion:1.0|ce-id:1|ce-source:/s|ce-type:t|ce-specversion2:x|x-other:y")]
+    public void ReadBinary_AnyRequest_ReadsAsTheSdkDoes(string? contentType, string headers)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = contentType;
+        foreach (var header in headers.Split('|'))
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            var (name, value) = (header[..colon], header[(colon + 1)..]);
+            context.Request.Headers[name] = value.Split(',');
+        }
+
+        byte[] body = """{"orderId":"o-1"}"""u8.ToArray();
+
+        Assert.Equal(
+            Outcome(() => CloudEventRequestReader.ReadBinaryWithSdk(context.Request, body)),
+            Outcome(() => CloudEventRequestReader.ReadBinary(context.Request, body)));
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/cloudevents+json")]
+    [InlineData("application/vnd.api+json")]
+    [InlineData("text/plain; charset=utf-8")]
+    [InlineData("application/json;charset=UTF-8")]
+    [InlineData("application/x-www-form_urlencoded; Charset=iso-8859-1")]
+    public void IsPlainMediaType_TypeSubtypeAndCharset_TrueAndContentTypeAgrees(string mediaType)
+    {
+        Assert.True(CloudEventRequestReader.IsPlainMediaType(mediaType));
+        Assert.Equal(mediaType.Split(';')[0], new System.Net.Mime.ContentType(mediaType).MediaType);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("application")]
+    [InlineData("/json")]
+    [InlineData("application/")]
+    [InlineData("application/json/x")]
+    [InlineData(" application/json")]
+    [InlineData("application/json ")]
+    [InlineData("application/json;")]
+    [InlineData("application/json; ")]
+    [InlineData("application/json; charset=")]
+    [InlineData("application/json;  charset=utf-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json; format=flowed")]
+    [InlineData("application/json; charset=utf-8; q=1")]
+    [InlineData("application/json; charset=utf-8 ")]
+    [InlineData("application/js(on)")]
+    [InlineData("application/jsön")]
+    [InlineData("application/json\r\n")]
+    public void IsPlainMediaType_AnythingMore_False(string mediaType)
+    {
+        Assert.False(CloudEventRequestReader.IsPlainMediaType(mediaType));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Mime;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -36,6 +37,11 @@ public static class CloudEventRequestReader
     private static readonly UndecodedDataFormatter Formatter = new();
     private static readonly Dictionary<string, string> NoExtensions = new(0, StringComparer.Ordinal);
 
+    /// <summary>The characters of a plain media type's tokens: all of them MIME token characters.</summary>
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-._");
+
+    private const string V1_0Id = "1.0";
+
     /// <summary>
     /// Decides the mode as the HTTP binding does: a CloudEvents media type means structured (or batch) mode even when
     /// <c>ce-</c> headers are present too (the C# SDK sends both); otherwise a <c>ce-specversion</c> header means binary
@@ -68,6 +74,172 @@ public static class CloudEventRequestReader
     public static FunctionEventEnvelope ReadBinary(HttpRequest request, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return TryReadPlainBinary(request, body) ?? ReadBinaryWithSdk(request, body);
+    }
+
+    /// <summary>
+    /// Reads the common binary-mode event — version 1.0, only the spec's own attributes, a plain media type — without
+    /// an SDK <see cref="CloudEvent"/>: each attribute is parsed and validated by the SDK's own definition of it, as
+    /// <see cref="CloudEvent.SetAttributeFromString"/> would, but nothing is stored twice, no attribute name is cut out of
+    /// its header name, and the media type is not parsed into a <see cref="ContentType"/> (twice: set, then read back).
+    /// Anything else — another version, an extension, <c>ce-datacontenttype</c>, a media type with more to it — returns
+    /// <see langword="null"/> before anything is decided, for <see cref="ReadBinaryWithSdk"/> to read as it always has;
+    /// an invalid attribute fails here just as it would there, at the same header and with the same message.
+    /// </summary>
+    private static FunctionEventEnvelope? TryReadPlainBinary(HttpRequest request, ReadOnlyMemory<byte> body)
+    {
+        var headers = request.Headers;
+        if (headers[HttpUtilities.SpecVersionHttpHeader] is not [V1_0Id])
+        {
+            return null;
+        }
+
+        var version = CloudEventsSpecVersion.V1_0;
+        string? id = null, type = null, subject = null;
+        Uri? source = null, dataSchema = null;
+        DateTimeOffset? time = null;
+        foreach (var (name, values) in headers)
+        {
+            var attribute = SpecAttributeOf(name, version);
+            if (attribute is null)
+            {
+                if (HttpUtilities.GetAttributeNameFromHeaderName(name) is null)
+                {
+                    continue; // not a CloudEvents header
+                }
+
+                return null; // an extension, or an attribute read the SDK's way
+            }
+
+            if (attribute == CloudEventsSpecVersion.SpecVersionAttribute)
+            {
+                continue;
+            }
+
+            var value = DecodeHeader(name, values.ToString());
+            object parsed;
+            try
+            {
+                parsed = attribute.Parse(value);
+            }
+            catch (ArgumentException)
+            {
+                throw new InvalidCloudEventException($"The CloudEvent attribute '{attribute.Name}' (header '{name}') has an invalid name or value.");
+            }
+
+            if (attribute == version.IdAttribute)
+            {
+                id = (string)parsed;
+            }
+            else if (attribute == version.SourceAttribute)
+            {
+                source = (Uri)parsed;
+            }
+            else if (attribute == version.TypeAttribute)
+            {
+                type = (string)parsed;
+            }
+            else if (attribute == version.SubjectAttribute)
+            {
+                subject = (string)parsed;
+            }
+            else if (attribute == version.TimeAttribute)
+            {
+                time = (DateTimeOffset)parsed;
+            }
+            else
+            {
+                dataSchema = (Uri)parsed;
+            }
+        }
+
+        var dataContentType = request.ContentType is { Length: > 0 } contentType ? contentType : null;
+        if (dataContentType is not null && !IsPlainMediaType(dataContentType))
+        {
+            return null;
+        }
+
+        ThrowIfIncomplete(id, source, type);
+        return new FunctionEventEnvelope
+        {
+            SpecVersion = version.VersionId,
+            Id = id!,
+            Source = source!.OriginalString,
+            Type = type!,
+            Subject = subject,
+            Time = time,
+            DataContentType = dataContentType,
+            DataSchema = dataSchema?.OriginalString,
+            Data = body,
+            Extensions = NoExtensions,
+        };
+    }
+
+    /// <summary>
+    /// The spec attribute a header carries, when its name is <c>ce-</c> and one of the names
+    /// <see cref="TryReadPlainBinary"/> reads (in ASCII, in any case — what the SDK would lower-case to that name);
+    /// otherwise <see langword="null"/>.
+    /// </summary>
+    private static CloudEventAttribute? SpecAttributeOf(string headerName, CloudEventsSpecVersion version)
+    {
+        if (headerName.Length <= 3 || !Ascii.EqualsIgnoreCase(headerName.AsSpan(0, 3), "ce-"))
+        {
+            return null;
+        }
+
+        var name = headerName.AsSpan(3);
+        return Ascii.EqualsIgnoreCase(name, "id") ? version.IdAttribute
+            : Ascii.EqualsIgnoreCase(name, "source") ? version.SourceAttribute
+            : Ascii.EqualsIgnoreCase(name, "type") ? version.TypeAttribute
+            : Ascii.EqualsIgnoreCase(name, "subject") ? version.SubjectAttribute
+            : Ascii.EqualsIgnoreCase(name, "time") ? version.TimeAttribute
+            : Ascii.EqualsIgnoreCase(name, "dataschema") ? version.DataSchemaAttribute
+            : Ascii.EqualsIgnoreCase(name, "specversion") ? CloudEventsSpecVersion.SpecVersionAttribute
+            : null;
+    }
+
+    /// <summary>
+    /// Gets whether a media type is plainly valid: <c>type/subtype</c>, optionally with one <c>charset</c> parameter,
+    /// of letters, digits and <c>+ - . _</c> only. <see cref="ContentType"/> accepts every such value (the SDK's check
+    /// of <c>datacontenttype</c>), so it need not be asked; anything else is left to it.
+    /// </summary>
+    /// <param name="mediaType">The media type.</param>
+    /// <returns><see langword="true"/> when the media type is plainly valid.</returns>
+    internal static bool IsPlainMediaType(ReadOnlySpan<char> mediaType)
+    {
+        var slash = mediaType.IndexOf('/');
+        if (slash <= 0)
+        {
+            return false;
+        }
+
+        var rest = mediaType[(slash + 1)..];
+        var semicolon = rest.IndexOf(';');
+        if (semicolon < 0)
+        {
+            return IsToken(mediaType[..slash]) && IsToken(rest);
+        }
+
+        var parameter = rest[(semicolon + 1)..];
+        if (parameter.StartsWith(' '))
+        {
+            parameter = parameter[1..];
+        }
+
+        const string Charset = "charset=";
+        return IsToken(mediaType[..slash])
+            && IsToken(rest[..semicolon])
+            && parameter.Length > Charset.Length
+            && Ascii.EqualsIgnoreCase(parameter[..Charset.Length], Charset)
+            && IsToken(parameter[Charset.Length..]);
+
+        static bool IsToken(ReadOnlySpan<char> text) =>
+            !text.IsEmpty && !text.ContainsAnyExcept(TokenChars);
+    }
+
+    /// <summary>Reads a binary-mode CloudEvent through an SDK <see cref="CloudEvent"/>, for what <see cref="TryReadPlainBinary"/> leaves.</summary>
+    internal static FunctionEventEnvelope ReadBinaryWithSdk(HttpRequest request, ReadOnlyMemory<byte> body)
+    {
         var versionId = DecodeHeader(HttpUtilities.SpecVersionHttpHeader, request.Headers[HttpUtilities.SpecVersionHttpHeader].ToString());
         var version = CloudEventsSpecVersion.FromVersionId(versionId)
             ?? throw new InvalidCloudEventException($"Unsupported CloudEvents specversion '{versionId}'.");
@@ -189,27 +361,38 @@ public static class CloudEventRequestReader
         return end > 0 ? message[..end] : message;
     }
 
+    /// <exception cref="InvalidCloudEventException">A required attribute is missing.</exception>
+    private static void ThrowIfIncomplete(string? id, Uri? source, string? type)
+    {
+        if (id is not null && source is not null && type is not null)
+        {
+            return;
+        }
+
+        var missing = new List<string>(3);
+        if (id is null)
+        {
+            missing.Add("id");
+        }
+
+        if (source is null)
+        {
+            missing.Add("source");
+        }
+
+        if (type is null)
+        {
+            missing.Add("type");
+        }
+
+        throw new InvalidCloudEventException("The CloudEvent lacks required attributes: " + string.Join(", ", missing) + ".");
+    }
+
     private static FunctionEventEnvelope ToEnvelope(CloudEvent cloudEvent, ReadOnlyMemory<byte> data)
     {
         if (!cloudEvent.IsValid)
         {
-            var missing = new List<string>(3);
-            if (cloudEvent.Id is null)
-            {
-                missing.Add("id");
-            }
-
-            if (cloudEvent.Source is null)
-            {
-                missing.Add("source");
-            }
-
-            if (cloudEvent.Type is null)
-            {
-                missing.Add("type");
-            }
-
-            throw new InvalidCloudEventException("The CloudEvent lacks required attributes: " + string.Join(", ", missing) + ".");
+            ThrowIfIncomplete(cloudEvent.Id, cloudEvent.Source, cloudEvent.Type);
         }
 
         Dictionary<string, string>? extensions = null;
