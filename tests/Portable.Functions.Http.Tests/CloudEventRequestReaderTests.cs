@@ -271,41 +271,4 @@ public sealed class CloudEventRequestReaderTests
             Outcome(() => CloudEventRequestReader.ReadBinaryWithSdk(context.Request, body)),
             Outcome(() => CloudEventRequestReader.ReadBinary(context.Request, body)));
     }
-
-    [Theory]
-    [InlineData("application/json")]
-    [InlineData("application/cloudevents+json")]
-    [InlineData("application/vnd.api+json")]
-    [InlineData("text/plain; charset=utf-8")]
-    [InlineData("application/json;charset=UTF-8")]
-    [InlineData("application/x-www-form_urlencoded; Charset=iso-8859-1")]
-    public void IsPlainMediaType_TypeSubtypeAndCharset_TrueAndContentTypeAgrees(string mediaType)
-    {
-        Assert.True(CloudEventRequestReader.IsPlainMediaType(mediaType));
-        Assert.Equal(mediaType.Split(';')[0], new System.Net.Mime.ContentType(mediaType).MediaType);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("application")]
-    [InlineData("/json")]
-    [InlineData("application/")]
-    [InlineData("application/json/x")]
-    [InlineData(" application/json")]
-    [InlineData("application/json ")]
-    [InlineData("application/json;")]
-    [InlineData("application/json; ")]
-    [InlineData("application/json; charset=")]
-    [InlineData("application/json;  charset=utf-8")]
-    [InlineData("application/json; charset=\"utf-8\"")]
-    [InlineData("application/json; format=flowed")]
-    [InlineData("application/json; charset=utf-8; q=1")]
-    [InlineData("application/json; charset=utf-8 ")]
-    [InlineData("application/js(on)")]
-    [InlineData("application/jsön")]
-    [InlineData("application/json\r\n")]
-    public void IsPlainMediaType_AnythingMore_False(string mediaType)
-    {
-        Assert.False(CloudEventRequestReader.IsPlainMediaType(mediaType));
-    }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Mime;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -36,9 +35,6 @@ public static class CloudEventRequestReader
 {
     private static readonly UndecodedDataFormatter Formatter = new();
     private static readonly Dictionary<string, string> NoExtensions = new(0, StringComparer.Ordinal);
-
-    /// <summary>The characters of a plain media type's tokens: all of them MIME token characters.</summary>
-    private static readonly SearchValues<char> TokenChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-._");
 
     private const string V1_0Id = "1.0";
 
@@ -117,6 +113,12 @@ public static class CloudEventRequestReader
             }
 
             var value = DecodeHeader(name, values.ToString());
+            if (attribute == version.TimeAttribute && CloudEventText.TryParsePlainTimestamp(value, out var plainTime))
+            {
+                time = plainTime;
+                continue;
+            }
+
             object parsed;
             try
             {
@@ -154,7 +156,7 @@ public static class CloudEventRequestReader
         }
 
         var dataContentType = request.ContentType is { Length: > 0 } contentType ? contentType : null;
-        if (dataContentType is not null && !IsPlainMediaType(dataContentType))
+        if (dataContentType is not null && !CloudEventText.IsPlainMediaType(dataContentType))
         {
             return null;
         }
@@ -196,45 +198,6 @@ public static class CloudEventRequestReader
             : Ascii.EqualsIgnoreCase(name, "dataschema") ? version.DataSchemaAttribute
             : Ascii.EqualsIgnoreCase(name, "specversion") ? CloudEventsSpecVersion.SpecVersionAttribute
             : null;
-    }
-
-    /// <summary>
-    /// Gets whether a media type is plainly valid: <c>type/subtype</c>, optionally with one <c>charset</c> parameter,
-    /// of letters, digits and <c>+ - . _</c> only. <see cref="ContentType"/> accepts every such value (the SDK's check
-    /// of <c>datacontenttype</c>), so it need not be asked; anything else is left to it.
-    /// </summary>
-    /// <param name="mediaType">The media type.</param>
-    /// <returns><see langword="true"/> when the media type is plainly valid.</returns>
-    internal static bool IsPlainMediaType(ReadOnlySpan<char> mediaType)
-    {
-        var slash = mediaType.IndexOf('/');
-        if (slash <= 0)
-        {
-            return false;
-        }
-
-        var rest = mediaType[(slash + 1)..];
-        var semicolon = rest.IndexOf(';');
-        if (semicolon < 0)
-        {
-            return IsToken(mediaType[..slash]) && IsToken(rest);
-        }
-
-        var parameter = rest[(semicolon + 1)..];
-        if (parameter.StartsWith(' '))
-        {
-            parameter = parameter[1..];
-        }
-
-        const string Charset = "charset=";
-        return IsToken(mediaType[..slash])
-            && IsToken(rest[..semicolon])
-            && parameter.Length > Charset.Length
-            && Ascii.EqualsIgnoreCase(parameter[..Charset.Length], Charset)
-            && IsToken(parameter[Charset.Length..]);
-
-        static bool IsToken(ReadOnlySpan<char> text) =>
-            !text.IsEmpty && !text.ContainsAnyExcept(TokenChars);
     }
 
     /// <summary>Reads a binary-mode CloudEvent through an SDK <see cref="CloudEvent"/>, for what <see cref="TryReadPlainBinary"/> leaves.</summary>
