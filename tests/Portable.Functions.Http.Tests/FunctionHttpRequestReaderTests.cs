@@ -111,4 +111,57 @@ public sealed class FunctionHttpRequestReaderTests
 
         Assert.Equal("v", request!.Query["q"].ToString());
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ReadAsync_BodyArrivingInSmallPiecesLater_ReadsItWhole(bool declared)
+    {
+        var context = Post([], declaredLength: declared ? 20_000 : null);
+        context.Request.Body = new TricklingStream(Bytes(20_000), pieceSize: 777);
+
+        var request = await FunctionHttpRequestReader.ReadAsync(context, maxBodySize: 100_000);
+
+        Assert.Equal(Bytes(20_000), request!.Body.ToArray());
+    }
+
+    /// <summary>A body that arrives a piece at a time, each after the reader has had to wait, as from a slow client.</summary>
+    private sealed class TricklingStream(byte[] data, int pieceSize) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            var count = Math.Min(Math.Min(buffer.Length, pieceSize), data.Length - _position);
+            data.AsMemory(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
