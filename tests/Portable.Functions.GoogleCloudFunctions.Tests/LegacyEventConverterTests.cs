@@ -62,4 +62,54 @@ public sealed class LegacyEventConverterTests
     [InlineData("""{"message":{"data":"eA=="}}""")]
     public void IsLegacyOrPushBody_PlainJson_IsNotMistakenForAnEvent(string body) =>
         Assert.False(LegacyEventConverter.IsLegacyOrPushBody((JsonObject)JsonNode.Parse(body)!));
+
+    [Theory]
+    [InlineData("""{"orderId":"o-1","lines":[{"sku":"a","context":1}],"nested":{"message":{}}}""")]
+    [InlineData("""{}""")]
+    [InlineData(""" { "a" : 1 , "b" : [ true , null ] } """)]
+    [InlineData("""{"café":"ü","eventId":"1","subscription":"s"}""")]
+    public void IsPlainObject_OrdinaryObject_True(string body)
+    {
+        Assert.True(LegacyEventConverter.IsPlainObject(System.Text.Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Theory]
+    [InlineData("""{"context":{"eventType":"t"}}""")]
+    [InlineData("""{"eventType":"t","eventId":"1"}""")]
+    [InlineData("""{"message":{},"subscription":"s"}""")]
+    [InlineData("""{"message":1}""")]
+    [InlineData("""{"\u0063ontext":{"eventType":"t"}}""")]
+    [InlineData("""{"a":1,"a":2}""")]
+    [InlineData("""{"a":1""")]
+    [InlineData("""{"a":1}}""")]
+    [InlineData("""{"a":1} {"b":2}""")]
+    [InlineData("""{"a":1,}""")]
+    [InlineData("""{"a":1 /* note */}""")]
+    [InlineData("""[{"a":1}]""")]
+    [InlineData("""
+        "text"
+        """)]
+    [InlineData("""null""")]
+    [InlineData("""not json""")]
+    public void IsPlainObject_AnythingElse_False(string body)
+    {
+        Assert.False(LegacyEventConverter.IsPlainObject(System.Text.Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
+    public void IsPlainObject_ByteOrderMarkOrInvalidUtf8Name_False()
+    {
+        Assert.False(LegacyEventConverter.IsPlainObject([0xEF, 0xBB, 0xBF, .. "{}"u8]));
+        Assert.False(LegacyEventConverter.IsPlainObject([.. "{\""u8, 0xC3, .. "\":1}"u8]));
+    }
+
+    [Fact]
+    public void IsPlainObject_ManyNames_TrueUpToTheLimitThenLeftToTheParse()
+    {
+        static byte[] Object(int names) =>
+            System.Text.Encoding.UTF8.GetBytes("{" + string.Join(",", Enumerable.Range(0, names).Select(i => $"\"p{i}\":{i}")) + "}");
+
+        Assert.True(LegacyEventConverter.IsPlainObject(Object(64)));
+        Assert.False(LegacyEventConverter.IsPlainObject(Object(65)));
+    }
 }

@@ -52,4 +52,28 @@ public sealed class PropertyTests
             }
         }, iter: 3000);
     }
+
+    [Fact]
+    public void IsPlainObject_AnyBodyItCallsPlain_ParsesToAnObjectThatIsNeitherLegacyNorPush()
+    {
+        var samples = Directory.GetFiles(Paths.GcpVectors, "*-legacy-input.json")
+            .Concat(Directory.GetFiles(Path.GetDirectoryName(Paths.Fixture("x"))!, "*.json"))
+            .Select(File.ReadAllText)
+            .Append("""{"orderId":"o-1","customer":"Ada","lines":[{"sku":"a","quantity":2}],"notes":"ring twice"}""")
+            .Append("""{"name":"café","tags":["a","b"],"meta":{"context":{"eventType":"x"}},"n":1.5e3,"ok":true,"none":null}""")
+            .ToArray();
+
+        Gen.Select(Gen.Int[0, samples.Length - 1], Gen.Int, Gen.Int).Sample((sample, location, kind) =>
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes(JsonMutations.Mutate(samples[sample], location, kind));
+            if (!LegacyEventConverter.IsPlainObject(body))
+            {
+                return;
+            }
+
+            // What FunctionsFrameworkHandler did before it asked: parse, then look; neither may throw, and the answer is no.
+            var root = Assert.IsType<JsonObject>(JsonNode.Parse(body));
+            Assert.False(LegacyEventConverter.IsLegacyOrPushBody(root));
+        }, iter: 5000);
+    }
 }

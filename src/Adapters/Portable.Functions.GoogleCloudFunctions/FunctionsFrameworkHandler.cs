@@ -32,9 +32,9 @@ internal sealed class FunctionsFrameworkHandler(FunctionInvoker function, Google
     /// <summary>A body that is not a CloudEvent: a legacy GCF event or a Pub/Sub push, converted; anything else is a plain event.</summary>
     protected override FunctionEventEnvelope? ReadPlainEvent(HttpContext context, FunctionHttpRequest request)
     {
-        if (request.Body.IsEmpty)
+        if (request.Body.IsEmpty || LegacyEventConverter.IsPlainObject(request.Body.Span))
         {
-            return null;
+            return null; // an ordinary body: no need to parse it into a tree to find that out
         }
 
         JsonNode? root;

@@ -60,6 +60,76 @@ internal static class LegacyEventConverter
         ("google.firebase.remoteconfig.", RemoteConfigService),
     ];
 
+    /// <summary>The most top-level property names <see cref="IsPlainObject"/> compares for duplicates before it leaves a body to the parse.</summary>
+    private const int MaxPlainObjectNames = 64;
+
+    /// <summary>
+    /// Gets whether a body is plainly an ordinary JSON object: valid JSON, an object at the top, none of whose property
+    /// names is one that <see cref="IsLegacyOrPushBody"/> looks for (<c>context</c>, <c>eventType</c>, <c>message</c>),
+    /// all of them unescaped valid UTF-8 and none of them twice. Parsed into a <see cref="JsonObject"/>, such a body would
+    /// be found neither legacy nor push, and nothing would throw on the way, so the handler need not build the whole
+    /// tree to learn that. Anything else (also JSON that is not valid, or a BOM, or very many names) returns
+    /// <see langword="false"/>: the parse decides, as it always has.
+    /// </summary>
+    /// <param name="body">The request body.</param>
+    /// <returns><see langword="true"/> when the body is plainly an ordinary JSON object.</returns>
+    public static bool IsPlainObject(ReadOnlySpan<byte> body)
+    {
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return false;
+        }
+
+        Span<Range> names = stackalloc Range[MaxPlainObjectNames];
+        var count = 0;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                if (reader.ValueIsEscaped || count == names.Length || !System.Text.Unicode.Utf8.IsValid(name)
+                    || name.SequenceEqual("context"u8) || name.SequenceEqual("eventType"u8) || name.SequenceEqual("message"u8))
+                {
+                    return false;
+                }
+
+                foreach (var seen in names[..count])
+                {
+                    if (body[seen].SequenceEqual(name))
+                    {
+                        return false;
+                    }
+                }
+
+                var start = (int)reader.TokenStartIndex + 1; // past the opening quote
+                names[count++] = new Range(start, start + name.Length);
+                reader.Skip();
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0)
+            {
+                return false;
+            }
+
+            while (reader.Read())
+            {
+                // Whatever follows the object must be nothing (or whitespace): the reader throws on anything else.
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether a JSON body looks like a legacy event or a Pub/Sub push, so it should be converted rather than wrapped.</summary>
     /// <exception cref="InvalidCloudEventException">The body has a property twice, or text that is not valid UTF-8.</exception>
     public static bool IsLegacyOrPushBody(JsonObject root)
