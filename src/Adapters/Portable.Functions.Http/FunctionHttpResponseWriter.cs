@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Portable.Functions.Http;
 
@@ -58,8 +59,13 @@ public static class FunctionHttpResponseWriter
         context.Items[StreamedKey] = true;
     }
 
-    /// <summary>Gets whether <see cref="StreamAsync"/> sent the context's response to its end.</summary>
-    internal static bool WasStreamed(HttpContext context) => context.Items.ContainsKey(StreamedKey);
+    /// <summary>
+    /// Gets whether <see cref="StreamAsync"/> sent the context's response to its end. Asked of the items feature, not of
+    /// <see cref="HttpContext.Items"/>: a request that nothing gave items has no such feature, and asking
+    /// <see cref="HttpContext.Items"/> would make ASP.NET Core create one (and its dictionary) only to find it empty.
+    /// </summary>
+    internal static bool WasStreamed(HttpContext context) =>
+        context.Features.Get<IItemsFeature>() is { } items && items.Items.ContainsKey(StreamedKey);
 
     private static HttpResponse WriteHead(HttpContext context, FunctionHttpResponse response)
     {
