@@ -22,6 +22,7 @@ public sealed class FunctionHttpRequestReaderTests
     [Theory]
     [InlineData(1)]
     [InlineData(100)]
+    [InlineData(64 * 1024)]
     [InlineData(70_000)]
     public async Task ReadAsync_DeclaredLength_ReadsTheWholeBody(int length)
     {
@@ -117,12 +118,15 @@ public sealed class FunctionHttpRequestReaderTests
     [InlineData(false)]
     public async Task ReadAsync_BodyArrivingInSmallPiecesLater_ReadsItWhole(bool declared)
     {
-        var context = Post([], declaredLength: declared ? 20_000 : null);
-        context.Request.Body = new TricklingStream(Bytes(20_000), pieceSize: 777);
+        foreach (var length in new[] { 20_000, 90_000 })
+        {
+            var context = Post([], declaredLength: declared ? length : null);
+            context.Request.Body = new TricklingStream(Bytes(length), pieceSize: 7_777);
 
-        var request = await FunctionHttpRequestReader.ReadAsync(context, maxBodySize: 100_000);
+            var request = await FunctionHttpRequestReader.ReadAsync(context, maxBodySize: 100_000);
 
-        Assert.Equal(Bytes(20_000), request!.Body.ToArray());
+            Assert.Equal(Bytes(length), request!.Body.ToArray());
+        }
     }
 
     /// <summary>A body that arrives a piece at a time, each after the reader has had to wait, as from a slow client.</summary>

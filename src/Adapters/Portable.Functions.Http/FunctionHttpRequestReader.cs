@@ -14,6 +14,12 @@ namespace Portable.Functions.Http;
 /// </summary>
 public static class FunctionHttpRequestReader
 {
+    /// <summary>
+    /// The largest declared body read into an array of its length before it arrives. A larger one is buffered as it
+    /// arrives, so that a client cannot make the host allocate a large body it never sends just by declaring it.
+    /// </summary>
+    private const int MaxPreallocatedBodySize = 64 * 1024;
+
     /// <summary>The view of an empty query: ASP.NET Core's own empty collection, which answers a missing key as any query does.</summary>
     private static readonly QueryView NoQuery = new(QueryCollection.Empty);
 
@@ -60,14 +66,14 @@ public static class FunctionHttpRequestReader
         }
 
         var cancellationToken = context.RequestAborted;
-        return request.ContentLength is { } length && length <= Array.MaxLength
+        return request.ContentLength is { } length && length <= MaxPreallocatedBodySize
             ? ReadDeclaredBodyAsync(request.Body, (int)length, limit, cancellationToken)
             : ReadStreamedBodyAsync(request.BodyReader, limit, cancellationToken);
     }
 
     /// <summary>
-    /// Reads a body of declared length straight into one array of that length: one copy, and no pipe holding the
-    /// whole body in its segments meanwhile. A body that ends early or runs on is read as it is, as the pipe would. Its
+    /// Reads a body of declared (and modest) length straight into one array of that length: one copy, and no pipe or
+    /// pipe feature in between. A body that ends early or runs on is read as it is, as the pipe would. Its
     /// state machine, when a read has to wait, comes from a pool: it never leaves this method.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
