@@ -66,7 +66,7 @@ public static class FunctionHttpRequestReader
         }
 
         var cancellationToken = context.RequestAborted;
-        return request.ContentLength is { } length && length <= MaxPreallocatedBodySize
+        return request.ContentLength is { } length && length is > 0 and <= MaxPreallocatedBodySize
             ? ReadDeclaredBodyAsync(request.Body, (int)length, limit, cancellationToken)
             : ReadStreamedBodyAsync(request.BodyReader, limit, cancellationToken);
     }
