@@ -180,6 +180,24 @@ public sealed class CloudEventRequestReaderTests
     }
 
     [Theory]
+    [InlineData("application")]
+    [InlineData("application/json; charset")]
+    [InlineData("/json")]
+    public void ReadBinary_ContentTypeThatIsNoMediaType_ThrowsInvalidCloudEvent(string contentType)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers["ce-specversion"] = "1.0";
+        context.Request.Headers["ce-id"] = "1";
+        context.Request.Headers["ce-source"] = "/s";
+        context.Request.Headers["ce-type"] = "t";
+        context.Request.ContentType = contentType;
+
+        var exception = Assert.Throws<InvalidCloudEventException>(() => CloudEventRequestReader.ReadBinary(context.Request, "{}"u8.ToArray()));
+
+        Assert.Contains("not a valid media type", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{not json", "malformed")]
     [InlineData("""{"specversion":"1.0","id":"1","source":"/s"}""", "missing-type")]
     [InlineData("""{"specversion":"9.9","id":"1","source":"/s","type":"t"}""", "bad-version")]

@@ -138,8 +138,16 @@ public sealed class FunctionsHttpHostTests
         badPercent.Headers.TryAddWithoutValidation("ce-source", "/s");
         badPercent.Headers.TryAddWithoutValidation("ce-type", "t");
 
+        using var badMediaType = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new ByteArrayContent("{}"u8.ToArray()) };
+        badMediaType.Content.Headers.TryAddWithoutValidation("Content-Type", "application");
+        badMediaType.Headers.Add("ce-specversion", "1.0");
+        badMediaType.Headers.Add("ce-id", "1");
+        badMediaType.Headers.Add("ce-source", "/s");
+        badMediaType.Headers.Add("ce-type", "t");
+
         using var missingId = await host.Client.SendAsync(binary);
         using var notPercentEncoded = await host.Client.SendAsync(badPercent);
+        using var noMediaType = await host.Client.SendAsync(badMediaType);
         using var malformed = await host.Client.PostAsync("/record", new StringContent("{\"specversion\":", Encoding.UTF8, "application/cloudevents+json"));
         using var fine = await host.Client.PostAsync("/record", new StringContent("""{"ok":true}""", Encoding.UTF8, "application/json"));
 
@@ -147,6 +155,7 @@ public sealed class FunctionsHttpHostTests
         Snapshot.Match(await Snapshots.DescribeAsync(missingId));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, notPercentEncoded.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noMediaType.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, fine.StatusCode);
     }
 

@@ -228,7 +228,15 @@ public static class CloudEventRequestReader
 
         if (request.ContentType is { Length: > 0 } contentType)
         {
-            cloudEvent.DataContentType = contentType;
+            try
+            {
+                cloudEvent.DataContentType = contentType;
+            }
+            catch (Exception exception) when (exception is ArgumentException or FormatException)
+            {
+                // The SDK parses the media type: one it cannot parse is the client's mistake, not the host's.
+                throw new InvalidCloudEventException("The request's Content-Type (the CloudEvent's datacontenttype) is not a valid media type.");
+            }
         }
 
         return ToEnvelope(cloudEvent, body);
