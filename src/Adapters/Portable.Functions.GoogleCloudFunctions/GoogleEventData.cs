@@ -1,5 +1,10 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Portable.Functions.Http;
 
 namespace Portable.Functions.GoogleCloudFunctions;
@@ -12,8 +17,30 @@ internal static class GoogleEventData
 {
     private const string StorageTypePrefix = "google.cloud.storage.object.v1.";
 
+    /// <summary>
+    /// The most property names, over the levels the tree would read (the data, its <c>message</c>, the message's
+    /// <c>attributes</c>), that <see cref="TryUnwrapPlainPubSub"/> compares for duplicates before it leaves a message to
+    /// the tree. Pub/Sub allows 100 attributes, so every real message fits.
+    /// </summary>
+    private const int MaxPlainNames = 128;
+
+    /// <summary>The bytes of base64 without whitespace: a <c>data</c> string with anything else is left to the tree.</summary>
+    private static readonly SearchValues<byte> Base64Bytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+
+    /// <summary>Unwraps an event's data; a plain Pub/Sub message is read without building a <see cref="JsonNode"/> tree.</summary>
     /// <exception cref="InvalidCloudEventException">The event's data is not what its type promises.</exception>
-    public static FunctionEventEnvelope Unwrap(FunctionEventEnvelope envelope)
+    public static FunctionEventEnvelope Unwrap(FunctionEventEnvelope envelope) =>
+        envelope.Type == LegacyEventConverter.PubSubMessagePublished && TryUnwrapPlainPubSub(envelope, out var plain)
+            ? plain
+            : UnwrapByTree(envelope);
+
+    /// <summary>
+    /// Unwraps an event's data by parsing it into a <see cref="JsonNode"/> tree: what every event got before the plain
+    /// Pub/Sub reading, and what decides (and words the error of) every message that reading is not sure of.
+    /// </summary>
+    /// <exception cref="InvalidCloudEventException">The event's data is not what its type promises.</exception>
+    internal static FunctionEventEnvelope UnwrapByTree(FunctionEventEnvelope envelope)
     {
         try
         {
@@ -76,6 +103,201 @@ internal static class GoogleEventData
         }
 
         return With(envelope, payload, dataContentType: null, extensions);
+    }
+
+    /// <summary>
+    /// Reads a plain Pub/Sub message in one forward pass, with no <see cref="JsonNode"/> tree: a tree costs a document, a
+    /// dictionary per object read and the base64 as a string before its bytes. It succeeds only when the tree would
+    /// succeed with the same result: the data is valid JSON with no BOM and an object at the top, holding a
+    /// <c>message</c> object; at the levels the tree reads as objects (the top, the message, its <c>attributes</c>)
+    /// every property name is unescaped, valid UTF-8 and there once, as the tree's objects require when they are read;
+    /// the message's <c>data</c>, when a string, is unescaped base64 with no whitespace that decodes cleanly; every
+    /// string attribute reads as text. Whatever else (an error too) returns <see langword="false"/>, and the tree
+    /// decides as it always has, so its answers and error messages stay the only ones.
+    /// </summary>
+    /// <param name="envelope">A Pub/Sub event.</param>
+    /// <param name="unwrapped">The unwrapped event, when the message is plain.</param>
+    /// <returns><see langword="true"/> when the message is plain and <paramref name="unwrapped"/> is the tree's result.</returns>
+    internal static bool TryUnwrapPlainPubSub(FunctionEventEnvelope envelope, [NotNullWhen(true)] out FunctionEventEnvelope? unwrapped)
+    {
+        unwrapped = null;
+        var json = envelope.Data.Span;
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return false;
+        }
+
+        Span<Range> names = stackalloc Range[MaxPlainNames];
+        var count = 0;
+        var reader = new Utf8JsonReader(json);
+        (byte[] Payload, Dictionary<string, string> Extensions)? message = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!TryAddName(json, ref reader, names, ref count))
+                {
+                    return false;
+                }
+
+                if (!reader.ValueSpan.SequenceEqual("message"u8))
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                    || !TryReadPlainMessage(json, ref reader, names[count..], envelope.Extensions, out var payload, out var extensions))
+                {
+                    return false;
+                }
+
+                message = (payload, extensions);
+            }
+
+            if (message is not { } read || reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0)
+            {
+                return false;
+            }
+
+            while (reader.Read())
+            {
+                // Whatever follows the object must be nothing (or whitespace): the reader throws on anything else.
+            }
+
+            unwrapped = With(envelope, read.Payload, dataContentType: null, read.Extensions);
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return false; // not JSON, or a string that is not text: the tree words the error
+        }
+    }
+
+    /// <summary>Reads the members of a <c>message</c> object, the reader on its start; the reader ends on its end.</summary>
+    private static bool TryReadPlainMessage(
+        ReadOnlySpan<byte> json, ref Utf8JsonReader reader, scoped Span<Range> names, IReadOnlyDictionary<string, string> envelopeExtensions,
+        out byte[] payload, out Dictionary<string, string> extensions)
+    {
+        payload = [];
+        extensions = new Dictionary<string, string>(envelopeExtensions, StringComparer.Ordinal);
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!TryAddName(json, ref reader, names, ref count))
+            {
+                return false;
+            }
+
+            var isData = reader.ValueSpan.SequenceEqual("data"u8);
+            var isAttributes = reader.ValueSpan.SequenceEqual("attributes"u8);
+            reader.Read();
+            if (isData && reader.TokenType == JsonTokenType.String)
+            {
+                if (!TryDecodePlainBase64(ref reader, out payload))
+                {
+                    return false;
+                }
+            }
+            else if (isAttributes && reader.TokenType == JsonTokenType.StartObject)
+            {
+                if (!TryReadPlainAttributes(json, ref reader, names[count..], extensions))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                reader.Skip(); // another member, or data/attributes the tree ignores: its contents are never read
+            }
+        }
+
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    /// <summary>
+    /// Decodes a <c>data</c> string that is plainly base64: unescaped, only base64's bytes (no whitespace, which
+    /// <see cref="Convert.FromBase64String"/> would skip), padded to whole quanta. On such text
+    /// <see cref="Base64.DecodeFromUtf8"/> accepts no string that <see cref="Convert.FromBase64String"/> rejects and
+    /// decodes the same bytes; anything it does not accept is left to the tree, which words the error.
+    /// </summary>
+    private static bool TryDecodePlainBase64(ref Utf8JsonReader reader, out byte[] payload)
+    {
+        payload = [];
+        var text = reader.ValueSpan;
+        if (reader.ValueIsEscaped || text.Length % 4 != 0 || text.ContainsAnyExcept(Base64Bytes))
+        {
+            return false;
+        }
+
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+
+        var padding = text.EndsWith("=="u8) ? 2 : text.EndsWith("="u8) ? 1 : 0;
+        payload = new byte[(text.Length / 4 * 3) - padding];
+        return Base64.DecodeFromUtf8(text, payload, out var consumed, out var written) == OperationStatus.Done
+            && consumed == text.Length && written == payload.Length;
+    }
+
+    /// <summary>
+    /// Lifts the string members of an <c>attributes</c> object into the extensions, in order, as the tree does; other
+    /// members are skipped unread, as the tree skips them. A string that is not text throws
+    /// <see cref="InvalidOperationException"/> here as it does in the tree, and the caller leaves it to the tree.
+    /// </summary>
+    private static bool TryReadPlainAttributes(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, scoped Span<Range> names, Dictionary<string, string> extensions)
+    {
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!TryAddName(json, ref reader, names, ref count))
+            {
+                return false;
+            }
+
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                extensions[Encoding.UTF8.GetString(json[names[count - 1]])] = reader.GetString()!;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    /// <summary>
+    /// Records the property name the reader is on, unless it is escaped, not valid UTF-8, already seen at this level or
+    /// one too many: a tree's object would unescape it, throw on the invalid text or the duplicate when it is read.
+    /// </summary>
+    private static bool TryAddName(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, scoped Span<Range> names, ref int count)
+    {
+        var name = reader.ValueSpan;
+        if (reader.ValueIsEscaped || count == names.Length || !Utf8.IsValid(name))
+        {
+            return false;
+        }
+
+        foreach (var seen in names[..count])
+        {
+            if (json[seen].SequenceEqual(name))
+            {
+                return false;
+            }
+        }
+
+        var start = (int)reader.TokenStartIndex + 1; // past the opening quote
+        names[count++] = new Range(start, start + name.Length);
+        return true;
     }
 
     private static FunctionEventEnvelope UnwrapStorage(FunctionEventEnvelope envelope)
