@@ -4,7 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using Portable.Functions.Http;
 
 namespace Portable.Functions.GoogleCloudFunctions;
@@ -140,7 +139,7 @@ internal static class GoogleEventData
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (!TryAddName(json, ref reader, names, ref count))
+                if (!PlainJsonNames.TryAdd(json, ref reader, names, ref count))
                 {
                     return false;
                 }
@@ -189,7 +188,7 @@ internal static class GoogleEventData
         var count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!TryAddName(json, ref reader, names, ref count))
+            if (!PlainJsonNames.TryAdd(json, ref reader, names, ref count))
             {
                 return false;
             }
@@ -256,7 +255,7 @@ internal static class GoogleEventData
         var count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!TryAddName(json, ref reader, names, ref count))
+            if (!PlainJsonNames.TryAdd(json, ref reader, names, ref count))
             {
                 return false;
             }
@@ -273,31 +272,6 @@ internal static class GoogleEventData
         }
 
         return reader.TokenType == JsonTokenType.EndObject;
-    }
-
-    /// <summary>
-    /// Records the property name the reader is on, unless it is escaped, not valid UTF-8, already seen at this level or
-    /// one too many: a tree's object would unescape it, throw on the invalid text or the duplicate when it is read.
-    /// </summary>
-    private static bool TryAddName(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, scoped Span<Range> names, ref int count)
-    {
-        var name = reader.ValueSpan;
-        if (reader.ValueIsEscaped || count == names.Length || !Utf8.IsValid(name))
-        {
-            return false;
-        }
-
-        foreach (var seen in names[..count])
-        {
-            if (json[seen].SequenceEqual(name))
-            {
-                return false;
-            }
-        }
-
-        var start = (int)reader.TokenStartIndex + 1; // past the opening quote
-        names[count++] = new Range(start, start + name.Length);
-        return true;
     }
 
     private static FunctionEventEnvelope UnwrapStorage(FunctionEventEnvelope envelope)

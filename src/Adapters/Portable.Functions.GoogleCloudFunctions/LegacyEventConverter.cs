@@ -93,22 +93,12 @@ internal static class LegacyEventConverter
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.ValueSpan;
-                if (reader.ValueIsEscaped || count == names.Length || !System.Text.Unicode.Utf8.IsValid(name)
-                    || name.SequenceEqual("context"u8) || name.SequenceEqual("eventType"u8) || name.SequenceEqual("message"u8))
+                if (name.SequenceEqual("context"u8) || name.SequenceEqual("eventType"u8) || name.SequenceEqual("message"u8)
+                    || !PlainJsonNames.TryAdd(body, ref reader, names, ref count))
                 {
                     return false;
                 }
 
-                foreach (var seen in names[..count])
-                {
-                    if (body[seen].SequenceEqual(name))
-                    {
-                        return false;
-                    }
-                }
-
-                var start = (int)reader.TokenStartIndex + 1; // past the opening quote
-                names[count++] = new Range(start, start + name.Length);
                 reader.Skip();
             }
 
