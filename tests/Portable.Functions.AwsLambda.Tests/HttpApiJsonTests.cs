@@ -17,15 +17,13 @@ public sealed class HttpApiJsonTests
         var request = HttpApiJson.ReadRequest(Fixtures.Bytes("http-api.json"));
         var expected = JsonNode.Parse(Fixtures.Bytes("http-api.json"))!;
 
-        Assert.Equal((string?)expected["version"], request.Version);
         Assert.Equal((string?)expected["rawPath"], request.RawPath);
         Assert.Equal((string?)expected["rawQueryString"], request.RawQueryString);
         Assert.Equal(expected["cookies"]!.AsArray().Select(c => (string?)c), request.Cookies!);
         Assert.Equal(expected["headers"]!.AsObject().Select(h => (h.Key, (string?)h.Value)), request.Headers!.Select(h => (h.Key, (string?)h.Value.ToString())));
-        Assert.Equal((string?)expected["requestContext"]!["requestId"], request.RequestContext!.RequestId);
-        Assert.Equal((string?)expected["requestContext"]!["domainName"], request.RequestContext.DomainName);
-        Assert.Equal((string?)expected["requestContext"]!["http"]!["method"], request.RequestContext.Http!.Method);
-        Assert.Equal((string?)expected["requestContext"]!["http"]!["path"], request.RequestContext.Http.Path);
+        Assert.Equal(((string?)expected["requestContext"]!["domainName"])!.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase), request.IsFunctionUrl);
+        Assert.Equal((string?)expected["requestContext"]!["http"]!["method"], request.Method);
+        Assert.Equal((string?)expected["requestContext"]!["http"]!["path"], request.HttpPath);
         Assert.Equal((string?)expected["body"], Encoding.UTF8.GetString(request.Body!));
         Assert.Equal((bool)expected["isBase64Encoded"]!, request.IsBase64Encoded);
     }
@@ -46,10 +44,9 @@ public sealed class HttpApiJsonTests
         Assert.False(request.Headers.ContainsKey("n")); // a null header is no header
         Assert.Equal("2", request.Headers["X"]); // read straight into the request's case-insensitive map
         Assert.Equal(["a=1"], request.Cookies!);
-        Assert.Equal("PUT", request.RequestContext!.Http!.Method);
-        Assert.Null(request.RequestContext.Http.Path);
+        Assert.Equal("PUT", request.Method);
+        Assert.Null(request.HttpPath);
         Assert.Null(request.Body);
-        Assert.Null(request.Version);
     }
 
     [Theory]
@@ -62,12 +59,54 @@ public sealed class HttpApiJsonTests
     [InlineData("""{"cookies":["a=1",{}]}""", "$.cookies[1]")]
     [InlineData("""{"requestContext":"x"}""", "$.requestContext")]
     [InlineData("""{"requestContext":{"http":{"method":true}}}""", "$.requestContext.http.method")]
+    [InlineData("""{"version":2}""", "$.version")]
+    [InlineData("""{"requestContext":{"requestId":1}}""", "$.requestContext.requestId")]
+    [InlineData("""{"requestContext":{"domainName":[]}}""", "$.requestContext.domainName")]
     [InlineData("""[]""", "$")]
     public void ReadRequest_MemberOfTheWrongType_ThrowsJsonExceptionNamingItsPath(string payload, string path)
     {
         var exception = Assert.Throws<JsonException>(() => HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes(payload)));
 
         Assert.Equal(path, exception.Path);
+    }
+
+    [Theory]
+    [InlineData("abc.execute-api.eu-west-1.amazonaws.com", false)]
+    [InlineData("abcdefghij.lambda-url.eu-west-1.on.aws", true)]
+    [InlineData("ABCDEFGHIJ.LAMBDA-URL.EU-WEST-1.ON.AWS", true)]
+    [InlineData("abcdefghij\\u002elambda-url.eu-west-1.on.aws", true)]
+    [InlineData("lambda-url.on.aws", false)]
+    public void ReadRequest_DomainName_TellsAFunctionUrl(string domainName, bool functionUrl)
+    {
+        var request = HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes("{\"requestContext\":{\"domainName\":\"" + domainName + "\"}}"));
+
+        Assert.Equal(functionUrl, request.IsFunctionUrl);
+    }
+
+    [Fact]
+    public void ReadRequest_RepeatedOrNullRequestContext_TheLastOneDecides()
+    {
+        var request = HttpApiJson.ReadRequest("""
+            {"requestContext":{"domainName":"a.lambda-url.x.on.aws","http":{"method":"GET","path":"/a"}},"requestContext":{"http":{"method":"POST"}}}
+            """u8);
+        var cleared = HttpApiJson.ReadRequest("""
+            {"requestContext":{"domainName":"a.lambda-url.x.on.aws","http":{"method":"GET","path":"/a"}},"requestContext":null}
+            """u8);
+
+        Assert.False(request.IsFunctionUrl);
+        Assert.Equal("POST", request.Method);
+        Assert.Null(request.HttpPath);
+        Assert.False(cleared.IsFunctionUrl);
+        Assert.Null(cleared.Method);
+    }
+
+    [Theory]
+    [InlineData("{\"version\":\"a\\ud800b\"}")]
+    [InlineData("{\"requestContext\":{\"requestId\":\"a\\ud800b\"}}")]
+    [InlineData("{\"requestContext\":{\"domainName\":\"a\\ud800b\"}}")]
+    public void ReadRequest_UnkeptMemberThatIsNoText_ThrowsJsonException(string payload)
+    {
+        Assert.ThrowsAny<JsonException>(() => HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes(payload)));
     }
 
     [Theory]

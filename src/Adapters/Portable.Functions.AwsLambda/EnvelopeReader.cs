@@ -37,6 +37,95 @@ internal static class EnvelopeReader
         };
     }
 
+    /// <summary>
+    /// Checks a member that must be a string or <c>null</c> (with valid text), as <see cref="ReadString"/> would, without
+    /// keeping it: for a member nothing reads, such as an envelope's <c>version</c>.
+    /// </summary>
+    internal static void CheckString(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return;
+            case JsonTokenType.String when !reader.ValueIsEscaped:
+                if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new JsonException("The text is not valid UTF-8.", path, null, null);
+                }
+
+                return;
+            case JsonTokenType.String:
+                _ = Text(ref reader, path); // its escapes must make whole characters
+                return;
+            default:
+                throw WrongType(path, "a string");
+        }
+    }
+
+    /// <summary>
+    /// Reads a string member (checked as <see cref="ReadString"/> checks it) only to learn whether it contains an ASCII
+    /// text, in any case; an unescaped one is searched where it lies, without a string.
+    /// </summary>
+    internal static bool ReadStringContains(ref Utf8JsonReader reader, string path, string asciiText)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return false;
+            case JsonTokenType.String when !reader.ValueIsEscaped:
+                var text = reader.ValueSpan;
+                if (!System.Text.Unicode.Utf8.IsValid(text))
+                {
+                    throw new JsonException("The text is not valid UTF-8.", path, null, null);
+                }
+
+                for (var i = 0; i + asciiText.Length <= text.Length; i++)
+                {
+                    if (System.Text.Ascii.EqualsIgnoreCase(text.Slice(i, asciiText.Length), asciiText))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonTokenType.String:
+                return Text(ref reader, path).Contains(asciiText, StringComparison.OrdinalIgnoreCase);
+            default:
+                throw WrongType(path, "a string");
+        }
+    }
+
+    /// <summary>An HTTP method: a common one is the same string every time, any other is read as it is.</summary>
+    internal static string? ReadMethod(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            var method = reader.ValueSpan;
+            var known = method.SequenceEqual("GET"u8) ? "GET"
+                : method.SequenceEqual("POST"u8) ? "POST"
+                : method.SequenceEqual("PUT"u8) ? "PUT"
+                : method.SequenceEqual("DELETE"u8) ? "DELETE"
+                : method.SequenceEqual("PATCH"u8) ? "PATCH"
+                : method.SequenceEqual("HEAD"u8) ? "HEAD"
+                : method.SequenceEqual("OPTIONS"u8) ? "OPTIONS"
+                : null;
+            if (known is not null)
+            {
+                return known;
+            }
+        }
+
+        return reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => Text(ref reader, path),
+            _ => throw WrongType(path, "a string"),
+        };
+    }
+
     /// <summary>A string's text as UTF-8 bytes (unescaped): the body is passed on as bytes, never through a .NET string.</summary>
     internal static byte[]? ReadUtf8(ref Utf8JsonReader reader, string path)
     {

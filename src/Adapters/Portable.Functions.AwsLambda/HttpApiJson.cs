@@ -24,7 +24,7 @@ internal static class HttpApiJson
         {
             if (reader.ValueTextEquals("version"u8))
             {
-                request.Version = ReadString(ref reader, "$.version");
+                CheckString(ref reader, "$.version");
             }
             else if (reader.ValueTextEquals("rawPath"u8))
             {
@@ -44,7 +44,7 @@ internal static class HttpApiJson
             }
             else if (reader.ValueTextEquals("requestContext"u8))
             {
-                request.RequestContext = ReadRequestContext(ref reader);
+                ReadRequestContext(ref reader, request);
             }
             else if (reader.ValueTextEquals("body"u8))
             {
@@ -63,59 +63,66 @@ internal static class HttpApiJson
         return request;
     }
 
-    private static HttpApiRequestContext? ReadRequestContext(ref Utf8JsonReader reader)
+    /// <summary>The request context's members the mapper uses, into the request; a <c>null</c> context (or a repeated one) resets them, as a new object would.</summary>
+    private static void ReadRequestContext(ref Utf8JsonReader reader, HttpApiRequest request)
     {
+        request.IsFunctionUrl = false;
+        ClearHttp(request);
         if (!ReadStart(ref reader, JsonTokenType.StartObject, "$.requestContext"))
         {
-            return null;
+            return;
         }
-        var context = new HttpApiRequestContext();
+
         while (NextMember(ref reader))
         {
             if (reader.ValueTextEquals("requestId"u8))
             {
-                context.RequestId = ReadString(ref reader, "$.requestContext.requestId");
+                CheckString(ref reader, "$.requestContext.requestId");
             }
             else if (reader.ValueTextEquals("domainName"u8))
             {
-                context.DomainName = ReadString(ref reader, "$.requestContext.domainName");
+                // Only whether it is a Function URL's (its own *.lambda-url.* domain) matters: no string is kept.
+                request.IsFunctionUrl = ReadStringContains(ref reader, "$.requestContext.domainName", ".lambda-url.");
             }
             else if (reader.ValueTextEquals("http"u8))
             {
-                context.Http = ReadHttp(ref reader);
+                ReadHttp(ref reader, request);
             }
             else
             {
                 Skip(ref reader);
             }
         }
-
-        return context;
     }
 
-    private static HttpApiRequestHttp? ReadHttp(ref Utf8JsonReader reader)
+    private static void ReadHttp(ref Utf8JsonReader reader, HttpApiRequest request)
     {
+        ClearHttp(request);
         if (!ReadStart(ref reader, JsonTokenType.StartObject, "$.requestContext.http"))
         {
-            return null;
+            return;
         }
-        var http = new HttpApiRequestHttp();
+
         while (NextMember(ref reader))
         {
             if (reader.ValueTextEquals("method"u8))
             {
-                http.Method = ReadString(ref reader, "$.requestContext.http.method");
+                request.Method = ReadMethod(ref reader, "$.requestContext.http.method");
             }
             else if (reader.ValueTextEquals("path"u8))
             {
-                http.Path = ReadString(ref reader, "$.requestContext.http.path");
+                request.HttpPath = ReadString(ref reader, "$.requestContext.http.path");
             }
             else
             {
                 Skip(ref reader);
             }
         }
+    }
 
-        return http;
+    private static void ClearHttp(HttpApiRequest request)
+    {
+        request.Method = null;
+        request.HttpPath = null;
     }
 }

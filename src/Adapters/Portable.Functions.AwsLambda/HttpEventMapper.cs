@@ -141,10 +141,10 @@ internal static class HttpEventMapper
             return new HttpEventRequest(null, problem, false);
         }
 
-        var path = api.RawPath ?? api.RequestContext?.Http?.Path;
+        var path = api.RawPath ?? api.HttpPath;
         var request = new FunctionHttpRequest
         {
-            Method = (api.RequestContext?.Http?.Method ?? "GET").ToUpperInvariant(),
+            Method = (api.Method ?? "GET").ToUpperInvariant(),
             Path = string.IsNullOrEmpty(path) ? "/" : Uri.UnescapeDataString(path),
             QueryString = rawQuery,
             Query = query ?? NoQuery,
@@ -153,7 +153,7 @@ internal static class HttpEventMapper
             Body = body,
         };
         // A Function URL (its own *.lambda-url.* domain, unlike an HTTP API) can stream its response.
-        return new HttpEventRequest(request, null, false, api.RequestContext?.DomainName?.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase) == true);
+        return new HttpEventRequest(request, null, false, api.IsFunctionUrl);
     }
 
     /// <summary>

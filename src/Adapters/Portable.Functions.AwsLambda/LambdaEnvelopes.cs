@@ -29,11 +29,13 @@ internal sealed class ProxyRequest
     public bool IsBase64Encoded { get; set; }
 }
 
-/// <summary>The members of an HTTP API / Function URL (payload 2.0) event the adapter maps, read by <see cref="HttpApiJson"/>.</summary>
+/// <summary>
+/// The members of an HTTP API / Function URL (payload 2.0) event the adapter maps, read by <see cref="HttpApiJson"/>:
+/// the request context's members the mapper uses are kept here (no object per nested level), and what only needs
+/// checking (<c>version</c>, <c>requestContext.requestId</c>) is type-checked and not kept.
+/// </summary>
 internal sealed class HttpApiRequest
 {
-    public string? Version { get; set; }
-
     public string? RawPath { get; set; }
 
     public string? RawQueryString { get; set; }
@@ -43,28 +45,19 @@ internal sealed class HttpApiRequest
     /// <summary>The headers, already the request's case-insensitive map (names as sent; <c>null</c> values left out).</summary>
     public Dictionary<string, StringValues>? Headers { get; set; }
 
-    public HttpApiRequestContext? RequestContext { get; set; }
+    /// <summary>Gets or sets <c>requestContext.http.method</c> (a common method is the same string every time).</summary>
+    public string? Method { get; set; }
+
+    /// <summary>Gets or sets <c>requestContext.http.path</c>.</summary>
+    public string? HttpPath { get; set; }
+
+    /// <summary>Gets or sets whether <c>requestContext.domainName</c> is a Function URL's (<c>*.lambda-url.*</c>).</summary>
+    public bool IsFunctionUrl { get; set; }
 
     /// <summary>The body member's text as UTF-8 (unescaped), base64 or not as <see cref="IsBase64Encoded"/> says.</summary>
     public byte[]? Body { get; set; }
 
     public bool IsBase64Encoded { get; set; }
-}
-
-internal sealed class HttpApiRequestContext
-{
-    public string? RequestId { get; set; }
-
-    public string? DomainName { get; set; }
-
-    public HttpApiRequestHttp? Http { get; set; }
-}
-
-internal sealed class HttpApiRequestHttp
-{
-    public string? Method { get; set; }
-
-    public string? Path { get; set; }
 }
 
 /// <summary>The members of an SQS event the adapter maps, read by <see cref="SqsJson"/>.</summary>
