@@ -26,13 +26,14 @@ internal static class EnvelopeReader
         reader.Skip(); // the whole payload is in the span: Skip never runs out of data
     }
 
-    internal static string? ReadString(ref Utf8JsonReader reader, string path)
+    /// <summary>A string or <c>null</c>; a value among <paramref name="knownValues"/> is that same string every time.</summary>
+    internal static string? ReadString(ref Utf8JsonReader reader, string path, KnownNames? knownValues = null)
     {
         reader.Read();
         return reader.TokenType switch
         {
             JsonTokenType.Null => null,
-            JsonTokenType.String => Text(ref reader, path),
+            JsonTokenType.String => knownValues?.Find(ref reader) ?? Text(ref reader, path),
             _ => throw WrongType(path, "a string"),
         };
     }
@@ -95,35 +96,6 @@ internal static class EnvelopeReader
             default:
                 throw WrongType(path, "a string");
         }
-    }
-
-    /// <summary>An HTTP method: a common one is the same string every time, any other is read as it is.</summary>
-    internal static string? ReadMethod(ref Utf8JsonReader reader, string path)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-        {
-            var method = reader.ValueSpan;
-            var known = method.SequenceEqual("GET"u8) ? "GET"
-                : method.SequenceEqual("POST"u8) ? "POST"
-                : method.SequenceEqual("PUT"u8) ? "PUT"
-                : method.SequenceEqual("DELETE"u8) ? "DELETE"
-                : method.SequenceEqual("PATCH"u8) ? "PATCH"
-                : method.SequenceEqual("HEAD"u8) ? "HEAD"
-                : method.SequenceEqual("OPTIONS"u8) ? "OPTIONS"
-                : null;
-            if (known is not null)
-            {
-                return known;
-            }
-        }
-
-        return reader.TokenType switch
-        {
-            JsonTokenType.Null => null,
-            JsonTokenType.String => Text(ref reader, path),
-            _ => throw WrongType(path, "a string"),
-        };
     }
 
     /// <summary>A string's text as UTF-8 bytes (unescaped): the body is passed on as bytes, never through a .NET string.</summary>
@@ -448,14 +420,14 @@ internal static class EnvelopeReader
         });
 
     /// <summary>
-    /// Member names an envelope repeats in every record (SQS's system attributes): matched as UTF-8 and returned as
-    /// the same string each time instead of a new one per record.
+    /// Names or values an envelope repeats in every record or event (SQS's system attributes, HTTP methods): matched as
+    /// UTF-8 and returned as the same string each time instead of a new one.
     /// </summary>
     internal sealed class KnownNames(params string[] names)
     {
         private readonly (byte[] Utf8, string Text)[] _names = Array.ConvertAll(names, name => (System.Text.Encoding.UTF8.GetBytes(name), name));
 
-        /// <summary>The reader's current property name as a known string, or <see langword="null"/>.</summary>
+        /// <summary>The reader's current property name or string as a known string, or <see langword="null"/>.</summary>
         public string? Find(ref Utf8JsonReader reader)
         {
             foreach (var (utf8, text) in _names)

@@ -13,6 +13,9 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class HttpApiJson
 {
+    /// <summary>The methods nearly every request has: each is one string, not a new one per event.</summary>
+    private static readonly KnownNames HttpMethods = new("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+
     /// <summary>Reads the members of the event the adapter maps.</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
     public static HttpApiRequest ReadRequest(ReadOnlySpan<byte> payload) => ReadEvent(payload, ReadMembers);
@@ -107,7 +110,7 @@ internal static class HttpApiJson
         {
             if (reader.ValueTextEquals("method"u8))
             {
-                request.Method = ReadMethod(ref reader, "$.requestContext.http.method");
+                request.Method = ReadString(ref reader, "$.requestContext.http.method", HttpMethods);
             }
             else if (reader.ValueTextEquals("path"u8))
             {
