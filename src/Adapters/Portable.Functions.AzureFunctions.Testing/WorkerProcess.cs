@@ -91,7 +91,6 @@ internal sealed class WorkerProcess : IDisposable
         var worker = new WorkerProcess(process, directory);
         process.OutputDataReceived += (_, e) => worker.Append(e.Data);
         process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
-        process.Exited += (_, _) => worker.OnExited();
         if (!process.Start())
         {
             throw new InvalidOperationException($"The worker process '{executable}' did not start.");
@@ -99,6 +98,10 @@ internal sealed class WorkerProcess : IDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+
+        // Watched only once its output is being read: a worker that exits at once (dotnet refusing what it was given)
+        // could otherwise be reported exited before the reading began, without the output that says why.
+        _ = worker.ObserveExitAsync();
         return worker;
     }
 
@@ -201,13 +204,14 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    private void OnExited()
+    private async Task ObserveExitAsync()
     {
         int code;
         try
         {
-            // Waits until the redirected output is read to its end, so an error message carries all of it.
-            _process.WaitForExit();
+            // Completes when the process has exited and its redirected output is read to its end, so an error message
+            // carries all of it.
+            await _process.WaitForExitAsync().ConfigureAwait(false);
             code = _process.ExitCode;
         }
         catch (InvalidOperationException)
