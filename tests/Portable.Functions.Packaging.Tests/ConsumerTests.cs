@@ -157,6 +157,18 @@ public sealed partial class ConsumerTests(ConsumerFeed feed) : IClassFixture<Con
         var binary = Path.Combine(output, OperatingSystem.IsWindows() ? "Orders.AwsLambda.exe" : "Orders.AwsLambda");
         Assert.True(File.Exists(binary), $"{binary} was not published:{Environment.NewLine}{publish.Output}");
         Assert.False(File.Exists(Path.Combine(output, "Orders.AwsLambda.dll")), "The publish is not native: it has a managed entry assembly.");
+        if (OperatingSystem.IsLinux())
+        {
+            // The sample's cold-start settings reached the template: an executable linked at a fixed address (ELF
+            // e_type ET_EXEC, 2) rather than a position-independent one (ET_DYN, 3), which the loader relocates.
+            var header = new byte[18];
+            await using (var file = File.OpenRead(binary))
+            {
+                await file.ReadExactlyAsync(header, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(16)));
+        }
 
         await using var runtimeApi = await RuntimeApiServer.StartAsync();
         var start = DotnetCli.StartInfo(binary, app, new Dictionary<string, string?> { ["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address, ["_HANDLER"] = "greet", ["AWS_LAMBDA_MAX_CONCURRENCY"] = null }, []);
@@ -183,6 +195,8 @@ public sealed partial class ConsumerTests(ConsumerFeed feed) : IClassFixture<Con
         var project = await File.ReadAllTextAsync(Path.Combine(app, "Jit.AwsLambda", "Jit.AwsLambda.csproj"));
         Assert.DoesNotContain("<PublishAot>", project, StringComparison.Ordinal);
         Assert.DoesNotContain("<StripSymbols>", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("<IlcDehydrate>", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("<PositionIndependentExecutable>", project, StringComparison.Ordinal);
         Assert.DoesNotContain("#if", project, StringComparison.Ordinal);
         await feed.DotnetAsync(app, "build", "Jit.slnx", "--disable-build-servers");
     }

@@ -7,8 +7,9 @@
 //     Import of a package's build file from src/ (and the comment line just above it) is dropped, because NuGet
 //     imports the file of a package reference itself; the properties the repository's Directory.Build.props gives
 //     every project (TargetFramework, Nullable, ImplicitUsings) are written into the first PropertyGroup.
-//  2. In the projects named by NativeAotProjects, the PublishAot and StripSymbols lines (with a comment line just
-//     above them) are wrapped in the template condition NativeAot, the template's --aot option.
+//  2. In the projects named by NativeAotProjects, the PublishAot, StripSymbols, IlcDehydrate and
+//     PositionIndependentExecutable lines (each run of them with the comment line just above it) are wrapped in the
+//     template condition NativeAot, the template's --aot option.
 //  3. In every text file, repository paths become paths in the created solution ("samples/Greeter/" is removed) and
 //     links to docs/ become links to the public repository's docs/.
 //  4. A Greeter.slnx lists the template's projects.
@@ -193,12 +194,22 @@ public sealed class GenerateTemplateContent : Task
             }
             else if (nativeAotOption && IsNativeAotLine(line))
             {
+                // The comment just above the run goes with it, over as many lines as it takes.
                 var block = new List<string>();
-                if (output.Count > 0 && output[output.Count - 1].TrimStart().StartsWith("<!--", StringComparison.Ordinal))
+                var commentStart = output.Count;
+                if (commentStart > 0 && output[commentStart - 1].TrimEnd().EndsWith("-->", StringComparison.Ordinal))
                 {
-                    block.Add(output[output.Count - 1]);
-                    output.RemoveAt(output.Count - 1);
+                    var first = commentStart - 1;
+                    while (first >= 0 && !output[first].TrimStart().StartsWith("<!--", StringComparison.Ordinal))
+                    {
+                        first--;
+                    }
+
+                    commentStart = first >= 0 ? first : commentStart;
                 }
+
+                block.AddRange(output.GetRange(commentStart, output.Count - commentStart));
+                output.RemoveRange(commentStart, output.Count - commentStart);
 
                 while (i < lines.Count && IsNativeAotLine(lines[i]))
                 {
@@ -232,7 +243,9 @@ public sealed class GenerateTemplateContent : Task
         return string.Join(newline, output);
     }
 
-    private static bool IsNativeAotLine(string line) => line.Contains("<PublishAot>") || line.Contains("<StripSymbols>");
+    private static bool IsNativeAotLine(string line) =>
+        line.Contains("<PublishAot>") || line.Contains("<StripSymbols>") || line.Contains("<IlcDehydrate>") ||
+        line.Contains("<PositionIndependentExecutable>");
 
     private string Substitute(string text) =>
         Regex.Replace(text.Replace("samples/Greeter/", ""), "(?<![\\w/.-])docs/", RepositoryUrl.TrimEnd('/') + "/blob/main/docs/");
