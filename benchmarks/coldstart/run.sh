@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The cold-start harness of docs/benchmarks.md: publishes the samples and their baselines (Native AOT, and JIT
 # self-contained), then measures them interleaved — the Lambda ones against a loopback Runtime API (spawn → first
-# /response), the HTTP ones by polling (spawn → first 200 to a 1 KB POST) — and the first (de)serialization of the
-# Greeter's JSON in fresh Native AOT processes.
+# /response; beside them a Native AOT hello world, spawn → exit), the HTTP ones by polling (spawn → first 200 to a
+# 1 KB POST) — and the first (de)serialization of the Greeter's JSON in fresh Native AOT processes.
 #   benchmarks/coldstart/run.sh [runs]      (default 17, after 2 discarded rounds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,11 +27,13 @@ publish benchmarks/coldstart/SlimEndpoint slim-aot aot
 publish samples/Greeter/Greeter.Http http-jit jit
 publish benchmarks/coldstart/SlimEndpoint slim-jit jit
 publish benchmarks/coldstart/FirstSerialization first-aot aot
+publish benchmarks/coldstart/HelloWorld hello-aot aot
 dotnet build benchmarks/coldstart/ColdStart -c Release -o "$out/harness" >"$out/harness.log" 2>&1 || { cat "$out/harness.log"; exit 1; }
 
 harness() { "$out/harness/ColdStart" "$@" --runs "$runs"; }
 echo; echo "== Lambda, Native AOT: spawn → first /response"
-harness lambda "naive loop (AOT)=$out/naive-aot/NaiveLambdaLoop" "Greeter.AwsLambda (AOT)=$out/lambda-aot/Greeter.AwsLambda"
+harness lambda "naive loop (AOT)=$out/naive-aot/NaiveLambdaLoop" "Greeter.AwsLambda (AOT)=$out/lambda-aot/Greeter.AwsLambda" \
+  --reference "$out/hello-aot/HelloWorld"
 echo; echo "== Lambda, JIT (self-contained): spawn → first /response"
 harness lambda "naive loop (JIT)=$out/naive-jit/NaiveLambdaLoop" "Greeter.AwsLambda (JIT)=$out/lambda-jit/Greeter.AwsLambda"
 echo; echo "== First (de)serialization, Native AOT: the Greeter's JSON metadata as the core builds it, first read, first write (µs, median of $runs fresh processes)"

@@ -11,6 +11,8 @@ using System.Text;
 //       "/next ms" its first part, process start → the first GET /next received (the end of the init phase).
 //       Then the process gets --warm more invocations, back to back: "warm µs" is the mean time of one of them
 //       (the first /response → the last one, divided by their number), the Runtime API's own time included.
+//       With --reference path (a Native AOT hello world), each round also spawns that program and times it to its exit;
+//       a last line gives its median and each program's cold start as a multiple of it.
 //   ColdStart http [--runs 17] [--discard 2] [--requests 2000] name=path [name=path ...]
 //       Sets PORT; the time is process start → the first 200 to a 1 KB POST /greet (polled on a fresh connection).
 //       Then --requests more 1 KB POSTs on one keep-alive connection, and as many on 32 connections at once:
@@ -30,6 +32,7 @@ var runs = 17;
 var discard = 2;
 var warm = 500;
 var requests = 2000;
+string? reference = null;
 var programs = new List<(string Name, string Path)>();
 for (var i = 1; i < args.Length; i++)
 {
@@ -47,6 +50,9 @@ for (var i = 1; i < args.Length; i++)
         case "--requests":
             requests = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
+        case "--reference":
+            reference = Path.GetFullPath(args[++i]);
+            break;
         default:
             var equals = args[i].IndexOf('=', StringComparison.Ordinal);
             programs.Add(equals > 0 ? (args[i][..equals], Path.GetFullPath(args[i][(equals + 1)..])) : (Path.GetFileName(args[i]), Path.GetFullPath(args[i])));
@@ -55,6 +61,7 @@ for (var i = 1; i < args.Length; i++)
 }
 
 var samples = programs.ToDictionary(p => p.Name, _ => new List<Sample>());
+var lifetimes = new List<double>();
 using var runtimeApi = mode == "lambda" ? RuntimeApiMock.Start() : null;
 for (var round = 0; round < runs + discard; round++)
 {
@@ -64,6 +71,15 @@ for (var round = 0; round < runs + discard; round++)
         if (round >= discard)
         {
             samples[name].Add(sample);
+        }
+    }
+
+    if (reference is not null)
+    {
+        var lifetime = await MeasureLifetimeAsync(reference);
+        if (round >= discard)
+        {
+            lifetimes.Add(lifetime);
         }
     }
 }
@@ -84,6 +100,13 @@ foreach (var (name, path) in programs)
         ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2} {Median(samples[name].Select(s => s.NextMs)),9:F2}"
         : $" {warmMedian,9:F0} {warmMedian / baselineWarm,7:F2} {warm32Median,9:F0} {warm32Median / baselineWarm32,7:F2}";
     Console.WriteLine($"{name,-28} {median,10:F2} {times.Min(),8:F2} {times.Max(),8:F2} {median / baseline,7:F2} {rss,8:F1} {new FileInfo(path).Length / 1024.0 / 1024.0,8:F2}{warmColumns}");
+}
+
+if (lifetimes.Count > 0)
+{
+    var lifetime = Median(lifetimes);
+    var multiples = string.Join(", ", programs.Select(p => $"{p.Name} {Median(samples[p.Name].Select(s => s.Ms)) / lifetime:F2}×"));
+    Console.WriteLine($"{Path.GetFileName(reference)}, spawn → exit: median {lifetime:F2} ms (min {lifetimes.Min():F2}); cold start as a multiple of it: {multiples}");
 }
 
 return 0;
@@ -124,6 +147,24 @@ static async Task<Sample> MeasureLambdaAsync(string path, RuntimeApiMock api, in
     }
 
     return new Sample(Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss, warmUs, 0, Stopwatch.GetElapsedTime(started, run.FirstNext).TotalMilliseconds);
+}
+
+// Process start → exit, its output read to the end, as for the programs measured (the same spawn, the same pipes).
+static async Task<double> MeasureLifetimeAsync(string path)
+{
+    var start = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    var started = Stopwatch.GetTimestamp();
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    if (process.ExitCode != 0 || (await output).Length == 0)
+    {
+        throw new InvalidOperationException($"{path} exited with {process.ExitCode}: {await error}");
+    }
+
+    return ms;
 }
 
 static async Task<Sample> MeasureHttpAsync(string path, int requests)

@@ -1,0 +1,2 @@
+// Prints one line and exits: the shortest life a Native AOT process has.
+Console.WriteLine("Hello, World!");
