@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CsCheck;
 
 namespace Portable.Functions.AwsLambda.Tests;
 
@@ -64,6 +65,133 @@ public sealed class EventSourceDetectorTests
     public void Detect_InvalidJson_Throws(string payload)
     {
         Assert.ThrowsAny<JsonException>(() => EventSourceDetector.Detect(Encoding.UTF8.GetBytes(payload), out _, out _));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"Ada"}""")]
+    [InlineData("{}")]
+    [InlineData(" \r\n\t{ \"name\" : \"Ada\" , \"n\" : -1.5e3 , \"ok\":true,\"none\":null } trailing")]
+    [InlineData("""{"orderId":"o-1","lines":[{"sku":"a","qty":2},{"sku":"}]{[","qty":1}],"note":"say \"hi\" \\"}""")]
+    [InlineData("""{"payload":{"Records":[{"eventSource":"aws:sqs"}],"version":"2.0","requestContext":{}}}""")]
+    [InlineData("""{"Version":"2.0","records":[],"Source":"x","url":"http://a/b"}""")]
+    public void IsPlainObject_ObjectWithoutANameTheDetectorReads_IsTrue_AndDetectAgrees(string payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload);
+
+        Assert.True(EventSourceDetector.IsPlainObject(bytes));
+        Assert.Equal(DetectedPayload.Unrecognized, EventSourceDetector.Detect(bytes, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("""{"Records":[]}""")]
+    [InlineData("""{"a":1,"version":"2.0"}""")]
+    [InlineData("""{"rawPath":"/"}""")]
+    [InlineData("""{"httpMethod":"GET"}""")]
+    [InlineData("""{"resource":"/"}""")]
+    [InlineData("""{"requestContext":{}}""")]
+    [InlineData("""{"detail-type":"x"}""")]
+    [InlineData("""{"detail":{}}""")]
+    [InlineData("""{"source":"x"}""")]
+    [InlineData("""{"eventSource":"aws:kafka"}""")]
+    [InlineData("""{"awslogs":{}}""")]
+    [InlineData("""{"Re\u0063ords":[{"eventSource":"aws:sqs"}]}""")]
+    [InlineData("""{"a":[1, /* ] */ 2]}""")]
+    [InlineData("""{"a":1 /* c */}""")]
+    [InlineData("""[{"name":"Ada"}]""")]
+    [InlineData("\"text\"")]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("""{"name":""")]
+    [InlineData("""{"name":"Ada""")]
+    [InlineData("""{"name" "Ada"}""")]
+    [InlineData("""{"name":}""")]
+    [InlineData("""{"a":{"b":[1,2}""")]
+    [InlineData("""{,}""")]
+    [InlineData("""{"a":1,}x""")]
+    public void IsPlainObject_WhenItCannotTell_IsFalse(string payload)
+    {
+        Assert.False(EventSourceDetector.IsPlainObject(Encoding.UTF8.GetBytes(payload)));
+    }
+
+    /// <summary>
+    /// The dispatcher's shortcut never changes what a payload is taken for: whenever <c>IsPlainObject</c> says
+    /// <see langword="true"/>, <c>Detect</c> finds no event (or the JSON is invalid, which is a direct invocation for a
+    /// typed function too). Checked over the fixtures, AWS's samples, and generated JSON — names the detector reads at
+    /// every depth, strings full of brackets, quotes and escapes — cut short or with a structural byte put in.
+    /// </summary>
+    [Fact]
+    public void IsPlainObject_True_OnlyWhereDetectFindsNoEvent()
+    {
+        var known = Directory.GetFiles(Fixtures.AwsVectorsDirectory(), "*.json")
+            .Concat(Directory.GetFiles(Fixtures.Path(string.Empty), "*.json"))
+            .Select(File.ReadAllBytes)
+            .ToArray();
+        Assert.NotEmpty(known);
+        foreach (var payload in known)
+        {
+            AssertAgrees(payload);
+        }
+
+        var readNames = Gen.OneOf("Records", "version", "rawPath", "httpMethod", "resource", "requestContext", "detail-type", "detail", "source", "eventSource", "awslogs");
+        var otherNames = Gen.OneOf("name", "a", "body", "Re\\u0063ords", "ver\\\"sion", "{", "]", "x y", "");
+        var names = Gen.Frequency((1, readNames), (3, otherNames));
+        var text = Gen.Frequency(
+            (2, Gen.OneOf("", "}", "]", "{[", "\\\"", "\\\\", "/*", "//", ":", ",", "aws:sqs", "2.0", "\\u00e9", "é")),
+            (1, Gen.String[Gen.Char["ab{}[]:,/ "], 0, 8]));
+        var space = Gen.OneOf("", " ", "\n", "\t ");
+        var scalar = Gen.Frequency(
+            (1, Gen.OneOf("1", "-2.5e3", "true", "false", "null")),
+            (2, text.Select(t => "\"" + t + "\"")));
+        var value = Gen.Recursive<string>((depth, inner) => depth >= 3
+            ? scalar
+            : Gen.Frequency(
+                (4, scalar),
+                (1, inner.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]")),
+                (2, Gen.Select(names, space, inner).Array[0, 5]
+                    .Select(members => "{" + string.Join(",", members.Select(m => "\"" + m.Item1 + "\"" + m.Item2 + ":" + m.Item3)) + "}"))));
+        var objects = Gen.Select(Gen.Select(names, space, value).Array[0, 6], space)
+            .Select((members, pad) => pad + "{" + string.Join("," + pad, members.Select(m => "\"" + m.Item1 + "\"" + m.Item2 + ":" + m.Item2 + m.Item3)) + "}" + pad);
+        var payloads = Gen.Select(objects, Gen.Int[0, 3], Gen.Int, Gen.Char["{}[]\",:/\\x "]).Select((json, change, at, inserted) =>
+        {
+            var position = (int)((uint)at % (uint)(json.Length + 1));
+            return change switch
+            {
+                0 => json[..position], // cut short
+                1 => json.Insert(position, inserted.ToString()),
+                _ => json,
+            };
+        });
+
+        var plain = 0;
+        payloads.Sample(json =>
+        {
+            if (AssertAgrees(Encoding.UTF8.GetBytes(json)))
+            {
+                Interlocked.Increment(ref plain);
+            }
+        }, iter: 20_000);
+
+        Assert.True(plain > 1_000, $"Only {plain} of 20,000 generated payloads were plain: the generator does not exercise the shortcut.");
+    }
+
+    private static bool AssertAgrees(byte[] payload)
+    {
+        if (!EventSourceDetector.IsPlainObject(payload))
+        {
+            return false;
+        }
+
+        try
+        {
+            var detected = EventSourceDetector.Detect(payload, out var source, out _);
+            Assert.True(detected == DetectedPayload.Unrecognized, $"IsPlainObject said plain, Detect said {detected} {source}: {Encoding.UTF8.GetString(payload)}");
+        }
+        catch (JsonException)
+        {
+            // Not valid JSON: a direct invocation for a typed function either way; its deserializer reports where.
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -41,7 +41,11 @@ internal sealed class LambdaFunctionDispatcher
     {
         var payload = next.Event;
         var source = _declaredSource;
-        if (source == LambdaEventSource.Auto)
+        if (source == LambdaEventSource.Auto && _function.Kind != FunctionKind.Event && EventSourceDetector.IsPlainObject(payload))
+        {
+            source = LambdaEventSource.Direct; // what Detect would conclude, told without reading every value
+        }
+        else if (source == LambdaEventSource.Auto)
         {
             DetectedPayload detected;
             string? description;
