@@ -10,7 +10,8 @@ using System.Text;
 //       Serves a Lambda Runtime API on loopback; the time is process start → the first POST /response received, and
 //       "/next ms" its first part, process start → the first GET /next received (the end of the init phase).
 //       Then the process gets --warm more invocations, back to back: "warm µs" is the mean time of one of them
-//       (the first /response → the last one, divided by their number), the Runtime API's own time included.
+//       (the first /response → the last one, divided by their number), the Runtime API's own time included, and
+//       "CPU µs" the processor time the program itself used for one (all its threads, user and kernel: schedstat).
 //       With --reference path (a Native AOT hello world), each round also spawns that program and times it to its exit;
 //       a last line gives its median and each program's cold start as a multiple of it.
 //   ColdStart http [--runs 17] [--discard 2] [--requests 2000] name=path [name=path ...]
@@ -87,7 +88,8 @@ for (var round = 0; round < runs + discard; round++)
 var baseline = Median(samples[programs[0].Name].Select(s => s.Ms));
 var baselineWarm = Median(samples[programs[0].Name].Select(s => s.Warm));
 var baselineWarm32 = Median(samples[programs[0].Name].Select(s => s.Warm32));
-var warmHeader = mode == "lambda" ? $" {"warm µs",9} {"ratio",7} {"/next ms",9}" : $" {"req/s ×1",9} {"ratio",7} {"req/s ×32",9} {"ratio",7}";
+var baselineCpu = Median(samples[programs[0].Name].Select(s => s.WarmCpu));
+var warmHeader = mode == "lambda" ? $" {"warm µs",9} {"ratio",7} {"CPU µs",8} {"ratio",7} {"/next ms",9}" : $" {"req/s ×1",9} {"ratio",7} {"req/s ×32",9} {"ratio",7}";
 Console.WriteLine($"{"program",-28} {"median ms",10} {"min",8} {"max",8} {"ratio",7} {"RSS MB",8} {"size MB",8}{warmHeader}");
 foreach (var (name, path) in programs)
 {
@@ -97,7 +99,7 @@ foreach (var (name, path) in programs)
     var warmMedian = Median(samples[name].Select(s => s.Warm));
     var warm32Median = Median(samples[name].Select(s => s.Warm32));
     var warmColumns = mode == "lambda"
-        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2} {Median(samples[name].Select(s => s.NextMs)),9:F2}"
+        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2} {Median(samples[name].Select(s => s.WarmCpu)),8:F1} {Median(samples[name].Select(s => s.WarmCpu)) / baselineCpu,7:F2} {Median(samples[name].Select(s => s.NextMs)),9:F2}"
         : $" {warmMedian,9:F0} {warmMedian / baselineWarm,7:F2} {warm32Median,9:F0} {warm32Median / baselineWarm32,7:F2}";
     Console.WriteLine($"{name,-28} {median,10:F2} {times.Min(),8:F2} {times.Max(),8:F2} {median / baseline,7:F2} {rss,8:F1} {new FileInfo(path).Length / 1024.0 / 1024.0,8:F2}{warmColumns}");
 }
@@ -132,11 +134,14 @@ static async Task<Sample> MeasureLambdaAsync(string path, RuntimeApiMock api, in
     _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
     var answered = await run.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
     var rss = ReadRssKb(process.Id);
+    var cpuAtFirst = ReadCpuNs(process.Id);
     var warmUs = 0.0;
+    var warmCpuUs = 0.0;
     if (warm > 0)
     {
         var last = await run.LastAnswered.Task.WaitAsync(TimeSpan.FromSeconds(60));
         warmUs = Stopwatch.GetElapsedTime(answered.At, last).TotalMicroseconds / warm;
+        warmCpuUs = (ReadCpuNs(process.Id) - cpuAtFirst) / 1000.0 / warm;
     }
 
     process.Kill(entireProcessTree: true);
@@ -146,7 +151,7 @@ static async Task<Sample> MeasureLambdaAsync(string path, RuntimeApiMock api, in
         throw new InvalidOperationException($"{path} answered '{answered.Body}'.");
     }
 
-    return new Sample(Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss, warmUs, 0, Stopwatch.GetElapsedTime(started, run.FirstNext).TotalMilliseconds);
+    return new Sample(Stopwatch.GetElapsedTime(started, answered.At).TotalMilliseconds, rss, warmUs, 0, Stopwatch.GetElapsedTime(started, run.FirstNext).TotalMilliseconds, warmCpuUs);
 }
 
 // Process start → exit, its output read to the end, as for the programs measured (the same spawn, the same pipes).
@@ -255,6 +260,33 @@ static async Task<double> ThroughputAsync(int port, byte[] body, int requests, i
     return requests / Stopwatch.GetElapsedTime(started).TotalSeconds;
 }
 
+
+// The processor time all of a process's threads have used, in nanoseconds (the first field of each schedstat). The
+// programs wait for the next invocation without running, so read after their answer it is the time up to it.
+static long ReadCpuNs(int pid)
+{
+    long total = 0;
+    try
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                total += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // the thread ended meanwhile
+            }
+        }
+    }
+    catch (IOException)
+    {
+        return 0;
+    }
+
+    return total;
+}
 
 static long ReadRssKb(int pid)
 {
@@ -443,4 +475,4 @@ internal sealed class RuntimeApiMock : IDisposable
 }
 
 /// <summary>One measured process: its cold start, its resident set then, and its warm figures.</summary>
-internal readonly record struct Sample(double Ms, long RssKb, double Warm, double Warm32, double NextMs = 0);
+internal readonly record struct Sample(double Ms, long RssKb, double Warm, double Warm32, double NextMs = 0, double WarmCpu = 0);
