@@ -34,6 +34,12 @@ harness() { "$out/harness/ColdStart" "$@" --runs "$runs"; }
 echo; echo "== Lambda, Native AOT: spawn → first /response"
 harness lambda "naive loop (AOT)=$out/naive-aot/NaiveLambdaLoop" "Greeter.AwsLambda (AOT)=$out/lambda-aot/Greeter.AwsLambda" \
   --reference "$out/hello-aot/HelloWorld"
+if command -v taskset >/dev/null; then
+  # Lambda gives a function of up to 1,769 MB at most one vCPU-second per second, which the Runtime API shares.
+  echo; echo "== Lambda, Native AOT, on one processor (taskset -c 0: programs and Runtime API share it)"
+  taskset -c 0 "$out/harness/ColdStart" lambda "naive loop (AOT)=$out/naive-aot/NaiveLambdaLoop" \
+    "Greeter.AwsLambda (AOT)=$out/lambda-aot/Greeter.AwsLambda" --runs "$runs"
+fi
 echo; echo "== Lambda, JIT (self-contained): spawn → first /response"
 harness lambda "naive loop (JIT)=$out/naive-jit/NaiveLambdaLoop" "Greeter.AwsLambda (JIT)=$out/lambda-jit/Greeter.AwsLambda"
 echo; echo "== First (de)serialization, Native AOT: the Greeter's JSON metadata as the core builds it, first read, first write (µs, median of $runs fresh processes)"
