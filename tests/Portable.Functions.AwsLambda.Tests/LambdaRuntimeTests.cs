@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -285,6 +286,38 @@ public sealed class LambdaRuntimeTests
 
         Assert.Equal("Function.InvalidEvent", invalid.ErrorType);
         Assert.Equal("response", valid.Kind);
+    }
+
+    [Fact]
+    public async Task InvalidJsonAfterAnEventsMarks_ToAnEventFunction_IsAnsweredAsInvalidJson()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddGreeterFunctions(), handler: "order-placed");
+        // An SQS batch by its first record, broken in the second: the detector's quick look names SQS without reading
+        // the second record, so the answer must still be the detector's own for invalid JSON.
+        var broken = Encoding.UTF8.GetString(Fixtures.Bytes("sqs.json")).Replace("\"AQEBfixture2\"", "\"AQEBfixture2\" oops", StringComparison.Ordinal);
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue(broken));
+        var valid = await runtime.Server.ResultAsync(runtime.Server.Enqueue(Fixtures.Bytes("sqs.json")));
+
+        Assert.Equal("Function.InvalidEvent", result.ErrorType);
+        using var body = JsonDocument.Parse(result.Body);
+        Assert.StartsWith("The event is not valid JSON", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal("response", valid.Kind);
+    }
+
+    [Fact]
+    public async Task InvalidJsonAfterAnHttpApiEventsMarks_ToATypedFunction_IsADirectInvocationsBadRequest()
+    {
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo");
+        // Before the shortcut the detector threw on it, which makes a typed function's payload a direct invocation: its
+        // deserializer reports the JSON error as a 400.
+        var broken = Encoding.UTF8.GetString(Fixtures.Bytes("http-api.json")).TrimEnd().TrimEnd('}') + ", \"x\": tru }";
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue(broken));
+
+        Assert.Equal("Function.BadRequest", result.ErrorType);
+        using var body = JsonDocument.Parse(result.Body);
+        Assert.Contains("not valid JSON", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -109,23 +109,33 @@ public sealed class PropertyTests
             DetectAndMap(Encoding.UTF8.GetBytes(JsonMutations.Mutate(samples[sample], location, kind))), iter: 3000);
     }
 
-    /// <summary>What the dispatcher does with a payload before the function: detect, then read it as its source.</summary>
+    /// <summary>
+    /// What the dispatcher does with a payload before the function: the detector's quick look, then (when it cannot
+    /// tell, or the payload does not read as what it named) the detector; then read it as its source.
+    /// </summary>
     private static void DetectAndMap(byte[] payload)
     {
         try
         {
+            if (EventSourceDetector.TryDetectQuickly(payload, out var quick, out var quickSource) && quick == DetectedPayload.Supported)
+            {
+                try
+                {
+                    EventReading.ReadAs(quickSource, payload);
+                    return;
+                }
+                catch (JsonException)
+                {
+                    // The dispatcher asks the detector next.
+                }
+            }
+
             if (EventSourceDetector.Detect(payload, out var source, out _) != DetectedPayload.Supported)
             {
                 return;
             }
 
-            _ = source switch
-            {
-                LambdaEventSource.ApiGatewayRest => (object?)HttpEventMapper.ReadRest(payload),
-                LambdaEventSource.HttpApi => HttpEventMapper.ReadHttpApi(payload),
-                LambdaEventSource.ApplicationLoadBalancer => HttpEventMapper.ReadAlb(payload),
-                _ => EventMapper.Read(source, payload),
-            };
+            EventReading.ReadAs(source, payload);
         }
         catch (JsonException)
         {

@@ -45,40 +45,57 @@ public static class FuzzTargets
     };
 
     /// <summary>
-    /// A Lambda payload, as the dispatcher reads it when the function's source is detected: the detector, then the
-    /// HTTP or event mapper of the source it found. Documented error: <see cref="JsonException"/> (reported to the
-    /// Runtime API as <c>Function.InvalidEvent</c>).
+    /// A Lambda payload, as the dispatcher reads it when the function's source is detected: the detector's quick look,
+    /// then the HTTP or event mapper of the source it named — or, when it cannot tell or that read fails, the detector
+    /// and the mapper of the source it finds. Documented error: <see cref="JsonException"/> (reported to the Runtime API
+    /// as <c>Function.InvalidEvent</c>).
     /// </summary>
     public static void AwsEvent(ReadOnlySpan<byte> input)
     {
         try
         {
-            if (EventSourceDetector.Detect(input, out var source, out _) != DetectedPayload.Supported)
+            if (EventSourceDetector.TryDetectQuickly(input, out var quick, out var quickSource) && quick == DetectedPayload.Supported)
             {
-                return;
+                try
+                {
+                    ReadAs(quickSource, input);
+                    return;
+                }
+                catch (JsonException)
+                {
+                    // The dispatcher asks the detector next.
+                }
             }
 
-            switch (source)
+            if (EventSourceDetector.Detect(input, out var source, out _) == DetectedPayload.Supported)
             {
-                case LambdaEventSource.ApiGatewayRest:
-                    _ = HttpEventMapper.ReadRest(input);
-                    break;
-                case LambdaEventSource.HttpApi:
-                    _ = HttpEventMapper.ReadHttpApi(input);
-                    break;
-                case LambdaEventSource.ApplicationLoadBalancer:
-                    _ = HttpEventMapper.ReadAlb(input);
-                    break;
-                case LambdaEventSource.Direct:
-                    break;
-                default:
-                    _ = EventMapper.Read(source, input);
-                    break;
+                ReadAs(source, input);
             }
         }
         catch (JsonException)
         {
             // Documented: Function.InvalidEvent.
+        }
+    }
+
+    private static void ReadAs(LambdaEventSource source, ReadOnlySpan<byte> input)
+    {
+        switch (source)
+        {
+            case LambdaEventSource.ApiGatewayRest:
+                _ = HttpEventMapper.ReadRest(input);
+                break;
+            case LambdaEventSource.HttpApi:
+                _ = HttpEventMapper.ReadHttpApi(input);
+                break;
+            case LambdaEventSource.ApplicationLoadBalancer:
+                _ = HttpEventMapper.ReadAlb(input);
+                break;
+            case LambdaEventSource.Direct:
+                break;
+            default:
+                _ = EventMapper.Read(source, input);
+                break;
         }
     }
 

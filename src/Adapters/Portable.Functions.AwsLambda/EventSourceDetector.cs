@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Portable.Functions.AwsLambda;
@@ -41,179 +40,249 @@ internal static class EventSourceDetector
         }
     }
 
-    // What a value's end is looked for by: strings, nesting, and '/' (a comment: left to the reader).
-    private static readonly SearchValues<byte> Structure = SearchValues.Create("\"{}[]/"u8);
-
-    // What ends a number, true, false or null inside an object.
-    private static readonly SearchValues<byte> ScalarEnd = SearchValues.Create(",} \t\r\n/"u8);
-
-    private static readonly SearchValues<byte> QuoteOrEscape = SearchValues.Create("\"\\"u8);
-
     /// <summary>
-    /// Whether <paramref name="payload"/> is, at first sight, a JSON object none of whose own property names is one
-    /// <see cref="Detect"/> reads — the usual direct invocation, told without tokenizing the values (a fifth of a typed
-    /// invocation's time for a 1 KB payload). Its values are skipped by their strings and brackets, not validated.
-    /// <para>
-    /// <see langword="true"/> means <see cref="Detect"/> would answer <see cref="DetectedPayload.Unrecognized"/> — or,
-    /// for JSON that is not valid, throw — which, for a function that is not an event function, is a direct invocation
-    /// either way: the function's own deserializer then reads every byte and reports where invalid JSON breaks.
-    /// <see langword="false"/> means it cannot say (a name the detector reads, an escaped name, a comment, anything not
-    /// an object, or anything it does not follow) and <see cref="Detect"/> decides.
-    /// </para>
+    /// Tells the usual payloads apart without tokenizing every value: the same marks, in the same order of precedence,
+    /// as <see cref="Detect"/>, read by <see cref="JsonOutline"/>, which finds a value's end by its strings and brackets
+    /// instead of reading it (the escaped body of an HTTP API event, the records after the first in a batch). It does
+    /// not validate what it skips, so a source it names is only right for valid JSON: the dispatcher reads the envelope
+    /// next, which reads every byte, and if that throws asks <see cref="Detect"/> again.
     /// </summary>
-    public static bool IsPlainObject(ReadOnlySpan<byte> payload)
+    /// <returns>
+    /// <see langword="true"/> with <see cref="DetectedPayload.Supported"/> and the source, or with
+    /// <see cref="DetectedPayload.Unrecognized"/> for an object none of whose marks make an event — what
+    /// <see cref="Detect"/> answers for the same payload when it is valid JSON. <see langword="false"/> when it cannot
+    /// tell (an escaped name or mark, a comment, a name twice, not an object, an event this adapter does not map, or
+    /// anything it does not follow): <see cref="Detect"/> decides.
+    /// </returns>
+    public static bool TryDetectQuickly(ReadOnlySpan<byte> payload, out DetectedPayload detected, out LambdaEventSource source)
     {
-        var i = SkipWhitespace(payload, 0);
-        if (i >= payload.Length || payload[i] != (byte)'{')
+        detected = DetectedPayload.Unrecognized;
+        source = LambdaEventSource.Direct;
+        if (!JsonOutline.TryOpenObject(payload, out var members))
         {
             return false;
         }
 
-        i = SkipWhitespace(payload, i + 1);
-        if (i < payload.Length && payload[i] == (byte)'}')
+        var seen = 0;
+        ReadOnlySpan<byte> records = default, requestContext = default, version = default, eventSource = default;
+        bool rawPath = false, httpMethod = false, resource = false, detailType = false, detail = false, eventBridgeSource = false, awslogs = false;
+        while (members.MoveNext(out var name, out var value))
+        {
+            var mark = Mark(name);
+            if (mark == 0)
+            {
+                continue;
+            }
+
+            if ((seen & mark) != 0)
+            {
+                return false; // a mark twice: the reader's last-one-wins is left to it
+            }
+
+            seen |= mark;
+            switch (mark)
+            {
+                case RecordsMark:
+                    records = value;
+                    break;
+                case VersionMark:
+                    version = value;
+                    break;
+                case RawPathMark:
+                    rawPath = true;
+                    break;
+                case HttpMethodMark:
+                    httpMethod = value[0] == (byte)'"';
+                    break;
+                case ResourceMark:
+                    resource = true;
+                    break;
+                case RequestContextMark:
+                    requestContext = value;
+                    break;
+                case DetailTypeMark:
+                    detailType = true;
+                    break;
+                case DetailMark:
+                    detail = true;
+                    break;
+                case SourceMark:
+                    eventBridgeSource = value[0] == (byte)'"';
+                    break;
+                case EventSourceMark:
+                    eventSource = value;
+                    break;
+                default:
+                    awslogs = true;
+                    break;
+            }
+        }
+
+        // The detector reads these two as strings whatever else the payload holds: text it would find invalid is its own.
+        if (members.Failed || !TryStringContent(version, out var versionText) || !TryStringContent(eventSource, out var eventSourceText))
+        {
+            return false;
+        }
+
+        if (!records.IsEmpty && records[0] == (byte)'[')
+        {
+            if (!TryReadFirstRecordSource(records, out var recordSource))
+            {
+                return false;
+            }
+
+            if (!recordSource.IsEmpty)
+            {
+                source = recordSource.SequenceEqual("aws:sqs"u8) ? LambdaEventSource.Sqs
+                    : recordSource.SequenceEqual("aws:sns"u8) ? LambdaEventSource.Sns
+                    : recordSource.SequenceEqual("aws:s3"u8) ? LambdaEventSource.S3
+                    : recordSource.SequenceEqual("aws:kinesis"u8) ? LambdaEventSource.Kinesis
+                    : recordSource.SequenceEqual("aws:dynamodb"u8) ? LambdaEventSource.DynamoDbStreams
+                    : LambdaEventSource.Direct;
+                if (source != LambdaEventSource.Direct)
+                {
+                    detected = DetectedPayload.Supported;
+                    return true;
+                }
+
+                if (recordSource.Length > 4 && recordSource.StartsWith("aws:"u8))
+                {
+                    return false; // records of a service this adapter does not map: the detector words it
+                }
+            }
+        }
+
+        bool inContext = false, elb = false, websocket = false;
+        if (!requestContext.IsEmpty && requestContext[0] == (byte)'{')
+        {
+            if (!JsonOutline.TryOpenObject(requestContext, out var context))
+            {
+                return false;
+            }
+
+            inContext = true;
+            while (context.MoveNext(out var name, out _))
+            {
+                elb |= name.SequenceEqual("elb"u8);
+                websocket |= name.SequenceEqual("connectionId"u8) || name.SequenceEqual("eventType"u8);
+            }
+
+            if (context.Failed)
+            {
+                return false;
+            }
+        }
+
+        var version2 = versionText.SequenceEqual("2.0"u8);
+        var version1 = versionText.SequenceEqual("1.0"u8);
+        if (inContext && websocket)
+        {
+            return false;
+        }
+
+        if (inContext && elb && httpMethod)
+        {
+            source = LambdaEventSource.ApplicationLoadBalancer;
+        }
+        else if (inContext && rawPath && version2)
+        {
+            source = LambdaEventSource.HttpApi;
+        }
+        else if (inContext && !elb && httpMethod && (resource || version1))
+        {
+            source = LambdaEventSource.ApiGatewayRest;
+        }
+        else if (detailType && detail && eventBridgeSource)
+        {
+            source = LambdaEventSource.EventBridge;
+        }
+        else if ((eventSourceText.Length > 4 && eventSourceText.StartsWith("aws:"u8)) || awslogs)
+        {
+            return false; // an AWS event this adapter does not map: the detector words it
+        }
+        else
+        {
+            return true; // no event: Unrecognized, a direct invocation
+        }
+
+        detected = DetectedPayload.Supported;
+        return true;
+    }
+
+    private const int RecordsMark = 1, VersionMark = 2, RawPathMark = 4, HttpMethodMark = 8, ResourceMark = 16,
+        RequestContextMark = 32, DetailTypeMark = 64, DetailMark = 128, SourceMark = 256, EventSourceMark = 512, AwsLogsMark = 1024;
+
+    // The top-level names DetectCore reads, byte for byte (JsonOutline gives no name with an escape).
+    private static int Mark(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when name.SequenceEqual("Records"u8) => RecordsMark,
+        _ when name.SequenceEqual("version"u8) => VersionMark,
+        _ when name.SequenceEqual("rawPath"u8) => RawPathMark,
+        _ when name.SequenceEqual("httpMethod"u8) => HttpMethodMark,
+        _ when name.SequenceEqual("resource"u8) => ResourceMark,
+        _ when name.SequenceEqual("requestContext"u8) => RequestContextMark,
+        _ when name.SequenceEqual("detail-type"u8) => DetailTypeMark,
+        _ when name.SequenceEqual("detail"u8) => DetailMark,
+        _ when name.SequenceEqual("source"u8) => SourceMark,
+        _ when name.SequenceEqual("eventSource"u8) => EventSourceMark,
+        _ when name.SequenceEqual("awslogs"u8) => AwsLogsMark,
+        _ => 0,
+    };
+
+    // The text of a string value of printable ASCII without escapes; empty for a value that is not a string (or none).
+    // False for any other string: the reader unescapes it, or finds its UTF-8 or control characters invalid.
+    private static bool TryStringContent(ReadOnlySpan<byte> value, out ReadOnlySpan<byte> content)
+    {
+        content = default;
+        if (value.IsEmpty || value[0] != (byte)'"')
         {
             return true;
         }
 
-        while (i < payload.Length && payload[i] == (byte)'"')
-        {
-            var name = payload[(i + 1)..];
-            var length = name.IndexOfAny(QuoteOrEscape);
-            if (length < 0 || name[length] != (byte)'"' || IsReadName(name[..length]))
-            {
-                return false; // unterminated, escaped (compared unescaped by the reader), or a name the detector reads
-            }
-
-            i = SkipWhitespace(payload, i + length + 2);
-            if (i >= payload.Length || payload[i] != (byte)':')
-            {
-                return false;
-            }
-
-            i = SkipValue(payload, SkipWhitespace(payload, i + 1));
-            if (i < 0)
-            {
-                return false;
-            }
-
-            i = SkipWhitespace(payload, i);
-            if (i >= payload.Length)
-            {
-                return false;
-            }
-
-            if (payload[i] == (byte)'}')
-            {
-                return true; // what follows the object, the function's deserializer reads (Detect does not either)
-            }
-
-            if (payload[i] != (byte)',')
-            {
-                return false;
-            }
-
-            i = SkipWhitespace(payload, i + 1);
-        }
-
-        return false;
+        content = value[1..^1];
+        return content.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0 && !content.Contains((byte)'\\');
     }
 
-    // The top-level names DetectCore compares, byte for byte.
-    private static bool IsReadName(ReadOnlySpan<byte> name) =>
-        name.SequenceEqual("Records"u8) || name.SequenceEqual("version"u8) || name.SequenceEqual("rawPath"u8) ||
-        name.SequenceEqual("httpMethod"u8) || name.SequenceEqual("resource"u8) || name.SequenceEqual("requestContext"u8) ||
-        name.SequenceEqual("detail-type"u8) || name.SequenceEqual("detail"u8) || name.SequenceEqual("source"u8) ||
-        name.SequenceEqual("eventSource"u8) || name.SequenceEqual("awslogs"u8);
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    // As ReadFirstRecordSource: the eventSource (or EventSource) string of the array's first object, the first of
+    // them if it has both; empty when there is none.
+    private static bool TryReadFirstRecordSource(ReadOnlySpan<byte> array, out ReadOnlySpan<byte> recordSource)
     {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        recordSource = default;
+        if (!JsonOutline.TryOpenArray(array, out var elements))
         {
-            i++;
+            return false;
         }
 
-        return i;
-    }
-
-    // The index after the value at i, or -1 when it is cut short, holds a comment, or does not start as a value does.
-    private static int SkipValue(ReadOnlySpan<byte> json, int i)
-    {
-        if (i >= json.Length)
+        while (elements.MoveNext(out var element))
         {
-            return -1;
-        }
+            if (element[0] != (byte)'{')
+            {
+                continue;
+            }
 
-        switch (json[i])
-        {
-            case (byte)'"':
-                return SkipString(json, i);
-            case (byte)'{' or (byte)'[':
-                // Between strings a value holds a few bytes of punctuation, numbers and literals: read one by one;
-                // a string's text is searched for its end.
-                var depth = 0;
-                while (i < json.Length)
+            if (!JsonOutline.TryOpenObject(element, out var members))
+            {
+                return false;
+            }
+
+            var found = false;
+            while (members.MoveNext(out var name, out var value))
+            {
+                if (!found && (name.SequenceEqual("eventSource"u8) || name.SequenceEqual("EventSource"u8)) && value[0] == (byte)'"')
                 {
-                    switch (json[i])
+                    if (!TryStringContent(value, out recordSource))
                     {
-                        case (byte)'"':
-                            i = SkipString(json, i);
-                            if (i < 0)
-                            {
-                                return -1;
-                            }
-
-                            continue;
-                        case (byte)'{' or (byte)'[':
-                            depth++;
-                            break;
-                        case (byte)'}' or (byte)']':
-                            if (--depth == 0)
-                            {
-                                return i + 1;
-                            }
-
-                            break;
-                        case (byte)'/':
-                            return -1; // a comment, which may hide brackets
+                        return false;
                     }
 
-                    i++;
+                    found = true;
                 }
+            }
 
-                return -1;
-
-            case (byte)',' or (byte)'}' or (byte)']' or (byte)':' or (byte)'/':
-                return -1;
-            default:
-                var end = json[i..].IndexOfAny(ScalarEnd);
-                return end < 0 || json[i + end] == (byte)'/' ? -1 : i + end;
+            return !members.Failed; // the elements after the first object are not read (the detector skips them too)
         }
-    }
 
-    // The index after the string whose opening quote is at i, or -1 when it is not closed.
-    private static int SkipString(ReadOnlySpan<byte> json, int i)
-    {
-        i++;
-        while (true)
-        {
-            var next = json[i..].IndexOfAny(QuoteOrEscape);
-            if (next < 0)
-            {
-                return -1;
-            }
-
-            i += next;
-            if (json[i] == (byte)'"')
-            {
-                return i + 1;
-            }
-
-            i += 2; // an escape: the next byte, a quote included, is part of the string
-            if (i > json.Length)
-            {
-                return -1;
-            }
-        }
+        return !elements.Failed;
     }
 
     /// <summary>The reader's error for a string that is not valid text, as the JSON error the dispatcher reports.</summary>

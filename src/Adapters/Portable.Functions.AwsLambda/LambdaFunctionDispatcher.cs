@@ -41,9 +41,13 @@ internal sealed class LambdaFunctionDispatcher
     {
         var payload = next.Event;
         var source = _declaredSource;
-        if (source == LambdaEventSource.Auto && _function.Kind != FunctionKind.Event && EventSourceDetector.IsPlainObject(payload))
+        var detectedQuickly = false;
+        if (source == LambdaEventSource.Auto && EventSourceDetector.TryDetectQuickly(payload, out var quick, out var quickSource)
+            && (quick == DetectedPayload.Supported || _function.Kind != FunctionKind.Event))
         {
-            source = LambdaEventSource.Direct; // what Detect would conclude, told without reading every value
+            // What Detect concludes for valid JSON, told without reading every value; invalid JSON is found below.
+            source = quickSource;
+            detectedQuickly = true;
         }
         else if (source == LambdaEventSource.Auto)
         {
@@ -96,7 +100,33 @@ internal sealed class LambdaFunctionDispatcher
         }
         catch (JsonException exception)
         {
+            if (detectedQuickly && source != LambdaEventSource.Direct && NotValidJson(payload) is { } invalid)
+            {
+                // The quick look validates nothing it skips: invalid JSON is answered as the detector answers it.
+                if (_function.Kind == FunctionKind.Event)
+                {
+                    return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent("The event is not valid JSON" + Where(invalid)));
+                }
+
+                feature.EventSource = LambdaEventSource.Direct;
+                return await DispatchDirectAsync(next, feature, cancellationToken).ConfigureAwait(false);
+            }
+
             return Reject(next, feature, "Function.InvalidEvent", FunctionProblems.InvalidEvent($"The payload is not a valid {source} event{Where(exception)}"));
+        }
+    }
+
+    /// <summary>The detector's error when the payload is not valid JSON; <see langword="null"/> when it is.</summary>
+    private static JsonException? NotValidJson(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            EventSourceDetector.Detect(payload, out _, out _);
+            return null;
+        }
+        catch (JsonException exception)
+        {
+            return exception;
         }
     }
 

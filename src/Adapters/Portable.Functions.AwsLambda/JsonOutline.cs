@@ -1,0 +1,256 @@
+using System.Buffers;
+
+namespace Portable.Functions.AwsLambda;
+
+/// <summary>
+/// The outline of JSON text: an object's member names with the extent of each value, an array's elements. A value's
+/// end is found by its strings (searched for their closing quote) and brackets, without reading or validating what is
+/// inside, so the outline of text that is not valid JSON may be wrong; whoever uses it reads the text properly next.
+/// A name with an escape, a comment, or anything else it does not follow ends the enumeration with
+/// <c>Failed</c> set.
+/// </summary>
+internal static class JsonOutline
+{
+    // What a container's end is looked for by: strings, nesting, and '/' (a comment, which may hide brackets).
+    private static readonly SearchValues<byte> QuoteOrEscape = SearchValues.Create("\"\\"u8);
+
+    // What ends a number, true, false or null.
+    private static readonly SearchValues<byte> ScalarEnd = SearchValues.Create(",}] \t\r\n/"u8);
+
+    /// <summary>Starts reading the members of the object <paramref name="json"/> holds (after any whitespace).</summary>
+    public static bool TryOpenObject(ReadOnlySpan<byte> json, out Members members)
+    {
+        var i = SkipWhitespace(json, 0);
+        members = new Members(json, i + 1);
+        return i < json.Length && json[i] == (byte)'{';
+    }
+
+    /// <summary>Starts reading the elements of the array <paramref name="json"/> holds (after any whitespace).</summary>
+    public static bool TryOpenArray(ReadOnlySpan<byte> json, out Elements elements)
+    {
+        var i = SkipWhitespace(json, 0);
+        elements = new Elements(json, i + 1);
+        return i < json.Length && json[i] == (byte)'[';
+    }
+
+    /// <summary>An object's members, in order: each name (unescaped: a name with an escape fails) and its value's text.</summary>
+    internal ref struct Members
+    {
+        private readonly ReadOnlySpan<byte> _json;
+        private int _next;
+        private bool _started;
+        private bool _ended;
+
+        public Members(ReadOnlySpan<byte> json, int next)
+        {
+            _json = json;
+            _next = next;
+        }
+
+        /// <summary>Whether the enumeration stopped at something it does not follow rather than at the object's end.</summary>
+        public bool Failed { get; private set; }
+
+        public bool MoveNext(out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+        {
+            name = default;
+            value = default;
+            if (_ended)
+            {
+                return false;
+            }
+
+            var i = NextItem(_json, _next, (byte)'}', ref _started, out var end);
+            if (end || i < 0 || _json[i] != (byte)'"')
+            {
+                return Stop(!end);
+            }
+
+            var length = _json[(i + 1)..].IndexOfAny(QuoteOrEscape);
+            if (length < 0 || _json[i + 1 + length] != (byte)'"')
+            {
+                return Stop(failed: true);
+            }
+
+            name = _json.Slice(i + 1, length);
+            i = SkipWhitespace(_json, i + length + 2);
+            if (i >= _json.Length || _json[i] != (byte)':')
+            {
+                return Stop(failed: true);
+            }
+
+            var start = SkipWhitespace(_json, i + 1);
+            var after = SkipValue(_json, start);
+            if (after < 0)
+            {
+                return Stop(failed: true);
+            }
+
+            value = _json[start..after];
+            _next = after;
+            return true;
+        }
+
+        private bool Stop(bool failed)
+        {
+            _ended = true;
+            Failed = failed;
+            return false;
+        }
+    }
+
+    /// <summary>An array's elements, in order, each as its value's text.</summary>
+    internal ref struct Elements
+    {
+        private readonly ReadOnlySpan<byte> _json;
+        private int _next;
+        private bool _started;
+        private bool _ended;
+
+        public Elements(ReadOnlySpan<byte> json, int next)
+        {
+            _json = json;
+            _next = next;
+        }
+
+        /// <summary>Whether the enumeration stopped at something it does not follow rather than at the array's end.</summary>
+        public bool Failed { get; private set; }
+
+        public bool MoveNext(out ReadOnlySpan<byte> element)
+        {
+            element = default;
+            if (_ended)
+            {
+                return false;
+            }
+
+            var i = NextItem(_json, _next, (byte)']', ref _started, out var end);
+            var after = end || i < 0 ? -1 : SkipValue(_json, i);
+            if (after < 0)
+            {
+                _ended = true;
+                Failed = !end;
+                return false;
+            }
+
+            element = _json[i..after];
+            _next = after;
+            return true;
+        }
+    }
+
+    // The index of the next item's first byte after the previous one (or the opening bracket), past the comma between
+    // them; -1 when what follows is neither an item nor the closing bracket; `end` at the closing bracket.
+    private static int NextItem(ReadOnlySpan<byte> json, int i, byte close, ref bool started, out bool end)
+    {
+        i = SkipWhitespace(json, i);
+        end = i < json.Length && json[i] == close;
+        if (end || i >= json.Length)
+        {
+            return end ? i : -1;
+        }
+
+        if (started)
+        {
+            if (json[i] != (byte)',')
+            {
+                return -1;
+            }
+
+            i = SkipWhitespace(json, i + 1);
+        }
+
+        started = true;
+        return i < json.Length ? i : -1;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    // The index after the value that starts at i, or -1 when it is cut short, holds a comment, or does not start as a
+    // value does.
+    private static int SkipValue(ReadOnlySpan<byte> json, int i)
+    {
+        if (i >= json.Length)
+        {
+            return -1;
+        }
+
+        switch (json[i])
+        {
+            case (byte)'"':
+                return SkipString(json, i);
+            case (byte)'{' or (byte)'[':
+                // Between strings a container holds a few bytes of punctuation, numbers and literals: read one by one;
+                // a string's text is searched for its end.
+                var depth = 0;
+                while (i < json.Length)
+                {
+                    switch (json[i])
+                    {
+                        case (byte)'"':
+                            i = SkipString(json, i);
+                            if (i < 0)
+                            {
+                                return -1;
+                            }
+
+                            continue;
+                        case (byte)'{' or (byte)'[':
+                            depth++;
+                            break;
+                        case (byte)'}' or (byte)']':
+                            if (--depth == 0)
+                            {
+                                return i + 1;
+                            }
+
+                            break;
+                        case (byte)'/':
+                            return -1;
+                    }
+
+                    i++;
+                }
+
+                return -1;
+            case (byte)',' or (byte)'}' or (byte)']' or (byte)':' or (byte)'/':
+                return -1;
+            default:
+                var end = json[i..].IndexOfAny(ScalarEnd);
+                return end < 0 || json[i + end] == (byte)'/' ? -1 : i + end;
+        }
+    }
+
+    // The index after the string whose opening quote is at i, or -1 when it is not closed.
+    private static int SkipString(ReadOnlySpan<byte> json, int i)
+    {
+        i++;
+        while (true)
+        {
+            var next = json[i..].IndexOfAny(QuoteOrEscape);
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
+            if (json[i] == (byte)'"')
+            {
+                return i + 1;
+            }
+
+            i += 2; // an escape: the next byte, a quote included, is part of the string
+            if (i > json.Length)
+            {
+                return -1;
+            }
+        }
+    }
+}
