@@ -24,7 +24,7 @@ using System.Text;
 // the resident set at the first answer, the file's size, and the medians of the warm figures with their ratios.
 if (args.Length < 2 || args[0] is not ("lambda" or "http"))
 {
-    Console.Error.WriteLine("usage: ColdStart lambda|http [--runs N] [--discard N] name=path [name=path ...]");
+    Console.Error.WriteLine("usage: ColdStart lambda|http [--runs N] [--discard N] [--warm N] [--requests N] [--reference path] name=path [name=path ...]");
     return 2;
 }
 

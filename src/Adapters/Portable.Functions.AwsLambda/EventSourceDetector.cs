@@ -279,7 +279,7 @@ internal static class EventSourceDetector
                 }
             }
 
-            return !members.Failed; // the elements after the first object are not read (the detector skips them too)
+            return !members.Failed; // the elements after the first object are left to the envelope reader to validate
         }
 
         return !elements.Failed;
