@@ -98,8 +98,9 @@ foreach (var (name, path) in programs)
     var rss = Median(samples[name].Select(s => (double)s.RssKb)) / 1024;
     var warmMedian = Median(samples[name].Select(s => s.Warm));
     var warm32Median = Median(samples[name].Select(s => s.Warm32));
+    var cpuMedian = Median(samples[name].Select(s => s.WarmCpu));
     var warmColumns = mode == "lambda"
-        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2} {Median(samples[name].Select(s => s.WarmCpu)),8:F1} {Median(samples[name].Select(s => s.WarmCpu)) / baselineCpu,7:F2} {Median(samples[name].Select(s => s.NextMs)),9:F2}"
+        ? $" {warmMedian,9:F1} {warmMedian / baselineWarm,7:F2} {cpuMedian,8:F1} {cpuMedian / baselineCpu,7:F2} {Median(samples[name].Select(s => s.NextMs)),9:F2}"
         : $" {warmMedian,9:F0} {warmMedian / baselineWarm,7:F2} {warm32Median,9:F0} {warm32Median / baselineWarm32,7:F2}";
     Console.WriteLine($"{name,-28} {median,10:F2} {times.Min(),8:F2} {times.Max(),8:F2} {median / baseline,7:F2} {rss,8:F1} {new FileInfo(path).Length / 1024.0 / 1024.0,8:F2}{warmColumns}");
 }

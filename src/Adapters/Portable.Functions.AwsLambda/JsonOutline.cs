@@ -11,7 +11,7 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class JsonOutline
 {
-    // What a container's end is looked for by: strings, nesting, and '/' (a comment, which may hide brackets).
+    // What a string's end is looked for by: its closing quote, or an escape that may hide one.
     private static readonly SearchValues<byte> QuoteOrEscape = SearchValues.Create("\"\\"u8);
 
     // What ends a number, true, false or null.
