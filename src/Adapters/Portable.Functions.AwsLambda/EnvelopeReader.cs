@@ -216,13 +216,13 @@ internal static class EnvelopeReader
         return map;
     }
 
-    internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path, KnownNames? knownNames = null)
+    internal static Dictionary<string, string?>? ReadStringMap(ref Utf8JsonReader reader, string path, KnownNames? knownNames = null, int capacity = 0)
     {
         if (!ReadStart(ref reader, JsonTokenType.StartObject, path))
         {
             return null;
         }
-        var map = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var map = new Dictionary<string, string?>(capacity, StringComparer.Ordinal);
         while (NextMember(ref reader))
         {
             var name = knownNames?.Find(ref reader) ?? Text(ref reader, path);

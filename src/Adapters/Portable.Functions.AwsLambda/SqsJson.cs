@@ -34,7 +34,9 @@ internal static class SqsJson
             }
             else if (reader.ValueTextEquals("attributes"u8))
             {
-                record.Attributes = ReadStringMap(ref reader, ".attributes", AttributeNames);
+                // Sized for the four attributes of a standard queue's record (a FIFO queue's seven fit too), so that
+                // the map is not made again as they are added.
+                record.Attributes = ReadStringMap(ref reader, ".attributes", AttributeNames, capacity: 4);
             }
             else if (reader.ValueTextEquals("messageAttributes"u8))
             {
