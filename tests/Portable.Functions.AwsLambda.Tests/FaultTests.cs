@@ -98,6 +98,41 @@ public sealed class FaultTests
         Assert.Equal(LambdaFunctionsHost.RuntimeApiFailedExitCode, exitCode);
         Assert.Contains(logs.Messages, m => m.Contains("answered 500", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ResponseRefusedAsTooLarge_WhileTheNextIsAskedFor_IsReportedAsAnError_AndTheNextInvocationIsServed()
+    {
+        // The response goes out with GET /next behind it; the Runtime API refuses it, then waits on that GET for the next
+        // invocation: the error report goes on another connection meanwhile.
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo");
+        var requestId = Guid.NewGuid().ToString();
+        runtime.Server.AnswerResponseWith(requestId, 413);
+        runtime.Server.Enqueue(System.Text.Encoding.UTF8.GetBytes("""{"text":"refused"}"""), requestId: requestId);
+
+        var refused = await runtime.Server.ResultAsync(requestId);
+        var after = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"text":"after"}"""));
+
+        Assert.Equal(("error", "Function.ResponseSizeTooLarge"), (refused.Kind, refused.ErrorType));
+        Assert.Equal("response", after.Kind);
+        Assert.Contains("after", after.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResponseRefusedAsUnknown_IsLogged_AndTheNextInvocationIsServed()
+    {
+        var logs = new ListLoggerProvider();
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo", logs: logs);
+        var requestId = Guid.NewGuid().ToString();
+        runtime.Server.AnswerResponseWith(requestId, 400);
+        runtime.Server.Enqueue(System.Text.Encoding.UTF8.GetBytes("""{"text":"refused"}"""), requestId: requestId);
+
+        var after = await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"text":"after"}"""));
+
+        Assert.Equal([requestId], runtime.Server.FailedResponses);
+        Assert.Contains(logs.Messages, m => m.Contains("refused the response of request " + requestId, StringComparison.Ordinal));
+        Assert.Equal("response", after.Kind);
+        Assert.False(runtime.Server.WasAnswered(requestId));
+    }
 }
 
 /// <summary>Keeps every log message, for tests that check what was logged.</summary>

@@ -298,6 +298,151 @@ public sealed class RuntimeApiTransportTests
         Assert.True(payload.AsSpan().SequenceEqual(response.Body));
     }
 
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
+    public async Task SendAsync_WithARequestBehind_SendsBothBeforeEitherIsAnswered_ReadsBothAnswers_AndKeepsTheConnection(Caller caller)
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            // Both requests arrive before either is answered: a client that waited for the first answer would hang here.
+            connection.Received.Add(await connection.ReadRequestAsync());
+            connection.Received.Add(await connection.ReadRequestAsync());
+            await connection.WriteAsync("HTTP/1.1 202 Accepted\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
+            await connection.ReadRequestAsync();
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n3");
+        });
+        using var transport = NewTransport(caller, server.Port, "tests");
+        var next = transport.Format("GET", "/next");
+
+        var answers = await On(caller, async () =>
+        {
+            var (first, pending) = await transport.SendAsync("POST", "/response", "application/json", "{}"u8.ToArray(), null, next, CancellationToken.None);
+            var second = await pending!.ReadAsync(CancellationToken.None);
+            var third = await transport.SendFormattedAsync(next, CancellationToken.None);
+            return string.Concat(Encoding.UTF8.GetString(first.Body), Encoding.UTF8.GetString(second.Body), Encoding.UTF8.GetString(third.Body));
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("123", answers);
+        Assert.Equal(1, server.Connections);
+        Assert.StartsWith("POST /response HTTP/1.1\r\n", server.Received[0], StringComparison.Ordinal);
+        Assert.EndsWith("\r\nContent-Length: 2\r\n\r\n{}", server.Received[0], StringComparison.Ordinal);
+        Assert.Equal($"GET /next HTTP/1.1\r\nHost: 127.0.0.1:{server.Port}\r\nUser-Agent: tests\r\n\r\n", server.Received[1]);
+    }
+
+    [Theory]
+    [InlineData(Caller.ThreadPool, true)]
+    [InlineData(Caller.ThreadPool, false)]
+    [InlineData(Caller.MainThread, true)]
+    [InlineData(Caller.MainThread, false)]
+    [InlineData(Caller.MainThreadManagedSocket, true)]
+    [InlineData(Caller.MainThreadManagedSocket, false)]
+    public async Task SendAsync_WithARequestBehind_ServerClosesAfterTheFirstAnswer_TheRequestBehindIsSentAgainOnANewConnection(Caller caller, bool saysClose)
+    {
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            var request = await connection.ReadRequestAsync();
+            if (connection.Index == 0)
+            {
+                await connection.WriteAsync($"HTTP/1.1 202 Accepted\r\n{(saysClose ? "Connection: close\r\n" : string.Empty)}Content-Length: 1\r\n\r\n1");
+                connection.Close();
+                return;
+            }
+
+            connection.Received.Add(request);
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext");
+        });
+        using var transport = NewTransport(caller, server.Port, "tests");
+        var next = transport.Format("GET", "/next");
+
+        var (answers, pendingGiven) = await On(caller, async () =>
+        {
+            var (first, pending) = await transport.SendAsync("POST", "/response", "application/json", "{}"u8.ToArray(), null, next, CancellationToken.None);
+            var second = pending is null ? await transport.SendFormattedAsync(next, CancellationToken.None) : await pending.ReadAsync(CancellationToken.None);
+            return (Encoding.UTF8.GetString(first.Body) + Encoding.UTF8.GetString(second.Body), pending is not null);
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("1next", answers);
+        Assert.Equal(!saysClose, pendingGiven); // told, the transport does not wait for an answer that cannot come
+        Assert.Equal(2, server.Connections);
+        Assert.StartsWith("GET /next HTTP/1.1\r\n", Assert.Single(server.Received), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
+    public async Task SendAsync_LargeBodyWithARequestBehind_SendsTheRequestBehindAfterTheBody(Caller caller)
+    {
+        var payload = new byte[200 * 1024]; // larger than what is copied behind the head
+        Random.Shared.NextBytes(payload);
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            var body = await connection.ReadRequestBytesAsync();
+            connection.Received.Add(await connection.ReadRequestAsync());
+            await connection.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n");
+            await connection.WriteAsync(body);
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext");
+        });
+        using var transport = NewTransport(caller, server.Port, "tests");
+        var next = transport.Format("GET", "/next");
+
+        var (echo, second) = await On(caller, async () =>
+        {
+            var (first, pending) = await transport.SendAsync("POST", "/echo", "application/octet-stream", payload, null, next, CancellationToken.None);
+            return (first.Body, Encoding.UTF8.GetString((await pending!.ReadAsync(CancellationToken.None)).Body));
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(payload.AsSpan().SequenceEqual(echo));
+        Assert.Equal("next", second);
+        Assert.StartsWith("GET /next HTTP/1.1\r\n", Assert.Single(server.Received), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Caller.ThreadPool)]
+    [InlineData(Caller.MainThread)]
+    [InlineData(Caller.MainThreadManagedSocket)]
+    public async Task PendingAnswer_CancelledWhileWaiting_ThrowsOperationCanceled_AndTheNextRequestUsesANewConnection(Caller caller)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            if (connection.Index == 0)
+            {
+                await connection.ReadRequestAsync();
+                await connection.WriteAsync("HTTP/1.1 202 Accepted\r\nContent-Length: 1\r\n\r\n1");
+                await release.Task; // the next invocation never comes
+                return;
+            }
+
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+        using var transport = NewTransport(caller, server.Port, "tests");
+        var next = transport.Format("GET", "/next");
+        using var cancel = new CancellationTokenSource();
+
+        var outcome = await On(caller, async () =>
+        {
+            var (_, pending) = await transport.SendAsync("POST", "/response", "application/json", "{}"u8.ToArray(), null, next, CancellationToken.None);
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                await pending!.ReadAsync(cancel.Token);
+                return "answered";
+            }
+            catch (OperationCanceledException)
+            {
+                return "cancelled, then " + Encoding.UTF8.GetString((await transport.SendFormattedAsync(next, CancellationToken.None)).Body);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+
+        Assert.Equal("cancelled, then ok", outcome);
+        Assert.Equal(2, server.Connections);
+    }
+
     /// <summary>
     /// Where a request is made: on a thread-pool thread (asynchronous socket calls), or on a thread of its own without a
     /// synchronization context, as the process's main thread is (blocking calls: the C library's on Linux, or a

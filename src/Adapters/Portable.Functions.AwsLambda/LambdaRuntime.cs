@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>
-/// The Runtime API loop: <c>GET /next</c>, run the function, <c>POST /response</c> or <c>POST /error</c>, again.
+/// The Runtime API loop: <c>GET /next</c>, run the function, <c>POST /response</c> or <c>POST /error</c>, again. A
+/// response goes out with the next <c>GET /next</c> right behind it (<see cref="RuntimeApiClient.PostResponseAndAskNextAsync"/>).
 /// It returns when cancelled and throws <see cref="RuntimeApiException"/> when the Runtime API says the runtime must exit.
 /// </summary>
 internal sealed partial class LambdaRuntime
@@ -18,6 +19,9 @@ internal sealed partial class LambdaRuntime
     private readonly bool _setTraceEnvironment;
     private readonly DeadlineAlarm? _alarm;
     private readonly TimeSpan _gracePeriod;
+
+    // The GET /next that went out behind the last response, its answer still to read.
+    private RuntimeApiTransport.PendingAnswer? _askedNext;
 
     /// <param name="client">The Runtime API.</param>
     /// <param name="dispatcher">Runs the function for each payload.</param>
@@ -43,13 +47,29 @@ internal sealed partial class LambdaRuntime
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await LoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stopped after a response went out with GET /next behind it: that connection is not needed any more.
+            _askedNext?.Dispose();
+            _askedNext = null;
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
         var cutInARow = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             RuntimeInvocation next;
             try
             {
-                next = await _client.NextAsync(cancellationToken).ConfigureAwait(false);
+                var asked = _askedNext;
+                _askedNext = null;
+                next = await _client.NextAsync(asked, cancellationToken).ConfigureAwait(false);
                 cutInARow = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -71,12 +91,13 @@ internal sealed partial class LambdaRuntime
                 continue;
             }
 
-            // An invocation taken is answered, even when the runtime is told to stop meanwhile (SIGTERM).
-            await HandleAsync(next, next.RequestId, CancellationToken.None).ConfigureAwait(false);
+            // An invocation taken is answered, even when the runtime is told to stop meanwhile (SIGTERM); the next is
+            // asked for with the response unless it was told so by then.
+            await HandleAsync(next, next.RequestId, stopping: cancellationToken, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleAsync(RuntimeInvocation next, string requestId, CancellationToken cancellationToken)
+    private async Task HandleAsync(RuntimeInvocation next, string requestId, CancellationToken stopping, CancellationToken cancellationToken)
     {
         if (_setTraceEnvironment)
         {
@@ -118,9 +139,22 @@ internal sealed partial class LambdaRuntime
         if (!outcome.IsError)
         {
             var size = outcome.Response.Length;
-            var posted = size > MaxResponseSize
-                ? PostOutcome.TooLarge
-                : await _client.PostResponseAsync(requestId, outcome.Response, cancellationToken).ConfigureAwait(false);
+            PostOutcome posted;
+            if (size > MaxResponseSize)
+            {
+                posted = PostOutcome.TooLarge;
+            }
+            else if (!stopping.IsCancellationRequested)
+            {
+                // Should the Runtime API still refuse the response as too large, the error below goes out on a
+                // connection of its own while GET /next waits on this one.
+                (posted, _askedNext) = await _client.PostResponseAndAskNextAsync(requestId, outcome.Response, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                posted = await _client.PostResponseAsync(requestId, outcome.Response, cancellationToken).ConfigureAwait(false);
+            }
+
             if (posted == PostOutcome.Accepted)
             {
                 return;
@@ -137,7 +171,11 @@ internal sealed partial class LambdaRuntime
                 $"Response payload size ({size} bytes) exceeded maximum allowed payload size ({MaxResponseSize} bytes).");
         }
 
-        var reported = await _client.PostErrorAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, outcome.XRayCause, cancellationToken).ConfigureAwait(false);
+        // GET /next goes behind the report too, unless one already waits behind the refused response.
+        var askNextWithError = _askedNext is null && !stopping.IsCancellationRequested;
+        var (reported, askedNext) = await _client.PostErrorAndAskNextAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, outcome.XRayCause, askNextWithError, cancellationToken)
+            .ConfigureAwait(false);
+        _askedNext ??= askedNext;
         if (reported != PostOutcome.Accepted)
         {
             LogRefused(_logger, "error", requestId);

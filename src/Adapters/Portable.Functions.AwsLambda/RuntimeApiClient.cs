@@ -66,6 +66,7 @@ internal sealed class RuntimeApiClient : IDisposable
     private const string InvocationBase = Root + "invocation/";
 
     private readonly RuntimeApiTransport _transport;
+    private readonly byte[] _nextRequest;
     private readonly string _host;
     private readonly int _port;
     private readonly string _userAgent;
@@ -78,6 +79,7 @@ internal sealed class RuntimeApiClient : IDisposable
         (_host, _port) = ParseAuthority(runtimeApi);
         _userAgent = "portable-functions-aws-lambda/" + BuildVersion.Package;
         _transport = new RuntimeApiTransport(_host, _port, _userAgent);
+        _nextRequest = _transport.Format("GET", InvocationBase + "next");
     }
 
     /// <summary>Opens the connection to the Runtime API in the background, while the runtime starts.</summary>
@@ -98,14 +100,21 @@ internal sealed class RuntimeApiClient : IDisposable
     }
 
     /// <summary>SnapStart: reports that the runtime could not resume after a restore.</summary>
-    public Task<PostOutcome> PostRestoreErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(Root + "restore/error", ErrorContentType, body, errorType, null, cancellationToken);
+    public async Task<PostOutcome> PostRestoreErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        (await PostAsync(Root + "restore/error", ErrorContentType, body, errorType, null, askNext: false, cancellationToken).ConfigureAwait(false)).Outcome;
 
     /// <summary>Waits for the next invocation.</summary>
+    /// <param name="asked">
+    /// The answer to the <c>GET /next</c> that went out behind the last response (<see cref="PostResponseAndAskNextAsync"/>),
+    /// or <see langword="null"/> to ask now.
+    /// </param>
+    /// <param name="cancellationToken">Ends the wait.</param>
     /// <exception cref="RuntimeApiException">The Runtime API answered with an error status, or cannot be reached.</exception>
-    public async Task<RuntimeInvocation> NextAsync(CancellationToken cancellationToken)
+    public async Task<RuntimeInvocation> NextAsync(RuntimeApiTransport.PendingAnswer? asked, CancellationToken cancellationToken)
     {
-        var response = await _transport.SendAsync("GET", InvocationBase + "next", null, default, null, cancellationToken).ConfigureAwait(false);
+        var response = asked is null
+            ? await _transport.SendFormattedAsync(_nextRequest, cancellationToken).ConfigureAwait(false)
+            : await asked.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw new RuntimeApiException($"GET /runtime/invocation/next answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
@@ -136,20 +145,41 @@ internal sealed class RuntimeApiClient : IDisposable
         new(_host, _port, InvocationBase + EscapeSegment(requestId) + "/response", _userAgent, prelude);
 
     /// <summary>Sends the function's response.</summary>
-    public Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, cancellationToken);
+    public async Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        (await PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, askNext: false, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <summary>
+    /// Sends the function's response with <c>GET /next</c> right behind it on the same connection, before the response is
+    /// answered (HTTP/1.1 pipelining: the Runtime API reads and answers them in order). The loop asks for the next
+    /// invocation as soon as it has answered one anyway; sent together, the two requests wake the Runtime API once, and
+    /// the runtime once for both answers, where one after the other each answer is a wake-up on each side.
+    /// </summary>
+    /// <returns>
+    /// How the response was taken, and the <c>GET /next</c> whose answer <see cref="NextAsync"/> reads — or
+    /// <see langword="null"/> when the Runtime API closed the connection without reading it.
+    /// </returns>
+    /// <exception cref="RuntimeApiException">The Runtime API answered with an unexpected status, or cannot be reached.</exception>
+    public Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostResponseAndAskNextAsync(string requestId, ReadOnlyMemory<byte> body,
+        CancellationToken cancellationToken) =>
+        PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, askNext: true, cancellationToken);
 
     /// <summary>Reports that the invocation failed.</summary>
-    public Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, string? xrayCause, CancellationToken cancellationToken) =>
-        PostAsync(InvocationBase + EscapeSegment(requestId) + "/error", ErrorContentType, body, errorType, xrayCause, cancellationToken);
+    public async Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, string? xrayCause, CancellationToken cancellationToken) =>
+        (await PostErrorAndAskNextAsync(requestId, errorType, body, xrayCause, askNext: false, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <summary>Reports that the invocation failed, with <c>GET /next</c> behind the report as <see cref="PostResponseAndAskNextAsync"/> sends it.</summary>
+    public Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostErrorAndAskNextAsync(string requestId, string errorType, ReadOnlyMemory<byte> body,
+        string? xrayCause, bool askNext, CancellationToken cancellationToken) =>
+        PostAsync(InvocationBase + EscapeSegment(requestId) + "/error", ErrorContentType, body, errorType, xrayCause, askNext, cancellationToken);
 
     /// <summary>Reports that the runtime could not start.</summary>
-    public Task<PostOutcome> PostInitErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        PostAsync(Root + "init/error", ErrorContentType, body, errorType, null, cancellationToken);
+    public async Task<PostOutcome> PostInitErrorAsync(string errorType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        (await PostAsync(Root + "init/error", ErrorContentType, body, errorType, null, askNext: false, cancellationToken).ConfigureAwait(false)).Outcome;
 
     public void Dispose() => _transport.Dispose();
 
-    private async Task<PostOutcome> PostAsync(string path, string contentType, ReadOnlyMemory<byte> body, string? errorType, string? xrayCause, CancellationToken cancellationToken)
+    private async Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostAsync(string path, string contentType, ReadOnlyMemory<byte> body,
+        string? errorType, string? xrayCause, bool askNext, CancellationToken cancellationToken)
     {
         (string, string)[]? headers = (errorType, xrayCause) switch
         {
@@ -158,10 +188,18 @@ internal sealed class RuntimeApiClient : IDisposable
             (null, not null) => [(XRayErrorCause.Header, xrayCause)],
             _ => [(ErrorTypeHeader, errorType), (XRayErrorCause.Header, xrayCause)],
         };
-        var response = await _transport.SendAsync("POST", path, contentType, body, headers, cancellationToken).ConfigureAwait(false);
-        return OutcomeOf(response.Status)
-            ?? throw new RuntimeApiException($"POST {path.Replace("/2018-06-01", string.Empty, StringComparison.Ordinal)} answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
+        var (response, next) = await _transport.SendAsync("POST", path, contentType, body, headers, askNext ? _nextRequest : null, cancellationToken).ConfigureAwait(false);
+        if (OutcomeOf(response.Status) is { } outcome)
+        {
+            return (outcome, next);
+        }
+
+        next?.Dispose();
+        throw UnexpectedAnswer(path, response);
     }
+
+    private static RuntimeApiException UnexpectedAnswer(string path, RuntimeApiResponse response) =>
+        new($"POST {path.Replace("/2018-06-01", string.Empty, StringComparison.Ordinal)} answered {response.Status}{response.Describe()}", (HttpStatusCode)response.Status);
 
     /// <summary>
     /// <c>host:port</c>, <c>[IPv6]:port</c> or a host alone (port 80), with surrounding blanks and a trailing slash

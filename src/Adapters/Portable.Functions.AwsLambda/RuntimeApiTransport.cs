@@ -51,6 +51,11 @@ internal sealed class RuntimeApiResponse(int status, List<KeyValuePair<string, s
 /// that finds its kept-alive connection closed by the server before any answer is sent again on a new one. Idle
 /// connections are pooled, so concurrent loops (Lambda Managed Instances) each get one.
 /// <para>
+/// A request may take a second one along (<see cref="SendAsync(string, string, string?, ReadOnlyMemory{byte}, ValueTuple{string, string}[], byte[], CancellationToken)"/>):
+/// it goes out behind the first, before the first is answered — HTTP/1.1 pipelining, which servers answer in the order
+/// of the requests — and its answer is read later through the <see cref="PendingAnswer"/> that holds the connection.
+/// </para>
+/// <para>
 /// A request made on a thread that is neither a thread-pool thread nor under a synchronization context — the
 /// process's main thread, where the single invocation loop runs — uses blocking calls: that thread has nothing else to
 /// do while it waits for the next invocation, and the answer wakes it directly, where asynchronous I/O would start
@@ -116,9 +121,51 @@ internal sealed class RuntimeApiTransport : IDisposable
     /// <summary>Sends one request and reads its whole answer.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API cannot be reached, or its answer cannot be read.</exception>
     public async Task<RuntimeApiResponse> SendAsync(string method, string path, string? contentType, ReadOnlyMemory<byte> body,
-        (string Name, string Value)[]? headers, CancellationToken cancellationToken)
+        (string Name, string Value)[]? headers, CancellationToken cancellationToken) =>
+        (await SendAsync(method, path, contentType, body, headers, then: null, cancellationToken).ConfigureAwait(false)).Response;
+
+    /// <summary>
+    /// Sends one request and, right behind it on the same connection, a second (<paramref name="then"/>, made by
+    /// <see cref="Format"/>) before the first is answered; reads the first answer.
+    /// </summary>
+    /// <returns>
+    /// The first answer, and the second to read with <see cref="PendingAnswer.ReadAsync"/> — or no second when the server
+    /// closes the connection after the first answer, having not read the second request (send it again).
+    /// </returns>
+    /// <exception cref="RuntimeApiException">The Runtime API cannot be reached, or its answer cannot be read.</exception>
+    public async Task<(RuntimeApiResponse Response, PendingAnswer? Then)> SendAsync(string method, string path, string? contentType,
+        ReadOnlyMemory<byte> body, (string Name, string Value)[]? headers, byte[]? then, CancellationToken cancellationToken)
     {
-        var request = FormatRequest(method, path, contentType, body, headers, out var rest);
+        var request = FormatRequest(method, path, contentType, body, headers, then, out var rest, out var thenRest);
+        try
+        {
+            return await SendFormattedAsync(request, rest, thenRest, then, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(request.Array!);
+        }
+    }
+
+    /// <summary>A request without a body, its bytes ready to send as they are: a pipelined request, or one for <see cref="SendFormattedAsync(byte[], CancellationToken)"/>.</summary>
+    public byte[] Format(string method, string path)
+    {
+        var request = FormatRequest(method, path, null, default, null, null, out _, out _);
+        var bytes = request.AsSpan().ToArray();
+        ArrayPool<byte>.Shared.Return(request.Array!);
+        return bytes;
+    }
+
+    /// <summary>Sends a request made by <see cref="Format"/> and reads its whole answer.</summary>
+    /// <exception cref="RuntimeApiException">The Runtime API cannot be reached, or its answer cannot be read.</exception>
+    public async Task<RuntimeApiResponse> SendFormattedAsync(byte[] request, CancellationToken cancellationToken) =>
+        (await SendFormattedAsync(request, default, default, then: null, cancellationToken).ConfigureAwait(false)).Response;
+
+    // `request` and `rest` are the request; `thenRest`, what remains to send of the pipelined one behind them (`then`,
+    // whole, which was copied into `request` when it fit).
+    private async Task<(RuntimeApiResponse Response, PendingAnswer? Then)> SendFormattedAsync(ArraySegment<byte> request, ReadOnlyMemory<byte> rest,
+        ReadOnlyMemory<byte> thenRest, byte[]? then, CancellationToken cancellationToken)
+    {
         var blocking = CanBlock();
         try
         {
@@ -149,19 +196,15 @@ internal sealed class RuntimeApiTransport : IDisposable
                 try
                 {
                     var (response, keepAlive) = blocking
-                        ? connection.Exchange(request, rest, cancellationToken)
-                        : await connection.ExchangeAsync(request, rest, cancellationToken).ConfigureAwait(false);
-                    // A blocking request cancelled as it completed may have had its connection closed: not reused.
-                    if (keepAlive && !_disposed && !(blocking && cancellationToken.IsCancellationRequested))
+                        ? connection.Exchange(request, rest, thenRest, cancellationToken)
+                        : await connection.ExchangeAsync(request, rest, thenRest, cancellationToken).ConfigureAwait(false);
+                    if (then is not null && keepAlive && !_disposed && !(blocking && cancellationToken.IsCancellationRequested))
                     {
-                        _idle.Push(connection);
-                    }
-                    else
-                    {
-                        connection.Dispose();
+                        return (response, new PendingAnswer(this, connection, then));
                     }
 
-                    return response;
+                    Release(connection, keepAlive && then is null, blocking, cancellationToken);
+                    return (response, null);
                 }
                 catch (StaleConnectionException) when (reused && !cancellationToken.IsCancellationRequested)
                 {
@@ -175,24 +218,37 @@ internal sealed class RuntimeApiTransport : IDisposable
                 }
             }
         }
-        catch (Exception exception) when (blocking && cancellationToken.IsCancellationRequested && exception is not OperationCanceledException)
+        catch (Exception exception) when (Translate(exception, blocking, cancellationToken) is { } translated)
         {
-            // A blocking request is cancelled by closing its connection: whatever that made the socket throw means this.
-            throw new OperationCanceledException(null, exception, cancellationToken);
-        }
-        catch (StaleConnectionException exception)
-        {
-            throw new RuntimeApiException("The Runtime API closed the connection without answering.", null, exception);
-        }
-        catch (Exception exception) when ((exception is SocketException or IOException or ObjectDisposedException) && !cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(request.Array!);
+            throw translated;
         }
     }
+
+    /// <summary>Pools a connection whose exchange is over, or closes it.</summary>
+    private void Release(Connection connection, bool keepAlive, bool blocking, CancellationToken cancellationToken)
+    {
+        // A blocking request cancelled as it completed may have had its connection closed: not reused.
+        if (keepAlive && !_disposed && !(blocking && cancellationToken.IsCancellationRequested))
+        {
+            _idle.Push(connection);
+        }
+        else
+        {
+            connection.Dispose();
+        }
+    }
+
+    /// <summary>What a failed exchange throws instead of <paramref name="exception"/>, or <see langword="null"/> to let it through.</summary>
+    private static Exception? Translate(Exception exception, bool blocking, CancellationToken cancellationToken) => exception switch
+    {
+        // A blocking request is cancelled by closing its connection: whatever that made the socket throw means this.
+        not OperationCanceledException when blocking && cancellationToken.IsCancellationRequested =>
+            new OperationCanceledException(null, exception, cancellationToken),
+        StaleConnectionException => new RuntimeApiException("The Runtime API closed the connection without answering.", null, exception),
+        SocketException or IOException or ObjectDisposedException when !cancellationToken.IsCancellationRequested =>
+            new RuntimeApiException("The Runtime API cannot be reached: " + exception.Message, null, exception),
+        _ => null,
+    };
 
     public void Dispose()
     {
@@ -209,11 +265,12 @@ internal sealed class RuntimeApiTransport : IDisposable
     }
 
     /// <summary>
-    /// The request's head — and its body too when that is small, so that a response or an error report goes out in one
-    /// write and one segment; <paramref name="rest"/> is what remains to send after it.
+    /// The request's head — and its body too when that is small, and then the pipelined request, so that a response or
+    /// an error report goes out in one write and one segment; <paramref name="rest"/> is what remains to send of the
+    /// body after it, <paramref name="thenRest"/> what remains of the pipelined request after that.
     /// </summary>
     private ArraySegment<byte> FormatRequest(string method, string path, string? contentType, ReadOnlyMemory<byte> body,
-        (string Name, string Value)[]? headers, out ReadOnlyMemory<byte> rest)
+        (string Name, string Value)[]? headers, byte[]? then, out ReadOnlyMemory<byte> rest, out ReadOnlyMemory<byte> thenRest)
     {
         var text = new StringBuilder(128).Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\n");
         if (contentType is not null)
@@ -237,7 +294,7 @@ internal sealed class RuntimeApiTransport : IDisposable
 
         var head = text.Append("\r\n").ToString();
         var inline = body.Length <= MaxInlineBodyBytes;
-        var length = _fixedHeaders.Length + Encoding.UTF8.GetByteCount(head) + (inline ? body.Length : 0);
+        var length = _fixedHeaders.Length + Encoding.UTF8.GetByteCount(head) + (inline ? body.Length + (then?.Length ?? 0) : 0);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         var requestLine = head.IndexOf('\n', StringComparison.Ordinal) + 1;
         var written = Encoding.UTF8.GetBytes(head.AsSpan(0, requestLine), buffer);
@@ -245,11 +302,15 @@ internal sealed class RuntimeApiTransport : IDisposable
         written += _fixedHeaders.Length;
         written += Encoding.UTF8.GetBytes(head.AsSpan(requestLine), buffer.AsSpan(written));
         rest = body;
+        thenRest = then;
         if (inline)
         {
             body.Span.CopyTo(buffer.AsSpan(written));
             written += body.Length;
             rest = ReadOnlyMemory<byte>.Empty;
+            then?.CopyTo(buffer, written);
+            written += then?.Length ?? 0;
+            thenRest = ReadOnlyMemory<byte>.Empty;
         }
 
         return new ArraySegment<byte>(buffer, 0, written);
@@ -305,6 +366,65 @@ internal sealed class RuntimeApiTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// The answer to a pipelined request, still to be read on the connection the request went out on, which it holds
+    /// until then; read it once, or dispose of it to close the connection.
+    /// </summary>
+    internal sealed class PendingAnswer : IDisposable
+    {
+        private readonly RuntimeApiTransport _transport;
+        private readonly byte[] _request;
+        private Connection? _connection;
+
+        internal PendingAnswer(RuntimeApiTransport transport, Connection connection, byte[] request)
+        {
+            _transport = transport;
+            _connection = connection;
+            _request = request;
+        }
+
+        /// <summary>Reads the answer, and pools the connection for the next request.</summary>
+        /// <exception cref="RuntimeApiException">The Runtime API cannot be reached, or its answer cannot be read.</exception>
+        public async Task<RuntimeApiResponse> ReadAsync(CancellationToken cancellationToken)
+        {
+            var connection = Interlocked.Exchange(ref _connection, null) ?? throw new InvalidOperationException("The pending answer was read or disposed of already.");
+            var blocking = CanBlock();
+            if (connection.IsNative && !blocking)
+            {
+                // A connection on the C library's blocking calls cannot be awaited: ask again on one of this thread's.
+                connection.Dispose();
+                return await _transport.SendFormattedAsync(_request, cancellationToken).ConfigureAwait(false);
+            }
+
+            (RuntimeApiResponse Response, bool KeepAlive) answer;
+            try
+            {
+                answer = blocking ? connection.ReadAnswer(cancellationToken) : await connection.ReadAnswerAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StaleConnectionException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The server closed the connection without a byte of this answer: it did not take the request. Again.
+                connection.Dispose();
+                return await _transport.SendFormattedAsync(_request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                connection.Dispose();
+                if (Translate(exception, blocking, cancellationToken) is { } translated)
+                {
+                    throw translated;
+                }
+
+                throw;
+            }
+
+            _transport.Release(connection, answer.KeepAlive, blocking, cancellationToken);
+            return answer.Response;
+        }
+
+        public void Dispose() => Interlocked.Exchange(ref _connection, null)?.Dispose();
+    }
+
     /// <summary>The connection ended before the first byte of an answer.</summary>
     private sealed class StaleConnectionException(string message) : IOException(message);
 
@@ -312,7 +432,7 @@ internal sealed class RuntimeApiTransport : IDisposable
     /// One kept-alive connection — a <see cref="Socket"/>, or a <see cref="NativeSocket"/> for blocking calls only — and
     /// the bytes it has received but not yet consumed.
     /// </summary>
-    private sealed class Connection(Socket? socket, NativeSocket? native) : IDisposable
+    internal sealed class Connection(Socket? socket, NativeSocket? native) : IDisposable
     {
         // Grows (doubling) for a longer head; a body is read into its own array. Small, because fresh memory is paid for
         // in page faults at cold start.
@@ -327,16 +447,15 @@ internal sealed class RuntimeApiTransport : IDisposable
         /// <see cref="ExchangeAsync"/> with blocking socket calls, on the calling thread: every await in it completes at
         /// once. Cancelling shuts a native connection down or closes a socket, either of which ends a blocked call.
         /// </summary>
-        public (RuntimeApiResponse Response, bool KeepAlive) Exchange(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        public (RuntimeApiResponse Response, bool KeepAlive) Exchange(ArraySegment<byte> head, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> then,
+            CancellationToken cancellationToken)
         {
+            using var closeOnCancel = CloseOnCancel(cancellationToken);
             _blocking = true;
-            using var closeOnCancel = !cancellationToken.CanBeCanceled ? default
-                : native is not null ? cancellationToken.UnsafeRegister(static state => ((NativeSocket)state!).Abort(), native)
-                : cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket);
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return ExchangeAsync(head, body, cancellationToken).GetAwaiter().GetResult();
+                return ExchangeAsync(head, body, then, cancellationToken).GetAwaiter().GetResult();
             }
             finally
             {
@@ -344,7 +463,9 @@ internal sealed class RuntimeApiTransport : IDisposable
             }
         }
 
-        public async Task<(RuntimeApiResponse Response, bool KeepAlive)> ExchangeAsync(ArraySegment<byte> head, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        /// <summary>Sends a request (and a pipelined one behind it) and reads the answer to the first.</summary>
+        public async Task<(RuntimeApiResponse Response, bool KeepAlive)> ExchangeAsync(ArraySegment<byte> head, ReadOnlyMemory<byte> body,
+            ReadOnlyMemory<byte> then, CancellationToken cancellationToken)
         {
             try
             {
@@ -353,12 +474,39 @@ internal sealed class RuntimeApiTransport : IDisposable
                 {
                     await SendAsync(body, cancellationToken).ConfigureAwait(false);
                 }
+
+                if (!then.IsEmpty)
+                {
+                    await SendAsync(then, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown)
             {
                 throw new StaleConnectionException(exception.Message);
             }
 
+            return await ReadAnswerAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary><see cref="ReadAnswerAsync"/> with blocking socket calls, as <see cref="Exchange"/>.</summary>
+        public (RuntimeApiResponse Response, bool KeepAlive) ReadAnswer(CancellationToken cancellationToken)
+        {
+            using var closeOnCancel = CloseOnCancel(cancellationToken);
+            _blocking = true;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return ReadAnswerAsync(cancellationToken).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _blocking = false;
+            }
+        }
+
+        /// <summary>Reads the next answer on the connection: its head, then its body as the head says it is sent.</summary>
+        public async Task<(RuntimeApiResponse Response, bool KeepAlive)> ReadAnswerAsync(CancellationToken cancellationToken)
+        {
             var (status, headers) = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
             var keepAlive = true;
             string? transferEncoding = null;
@@ -411,6 +559,10 @@ internal sealed class RuntimeApiTransport : IDisposable
             socket?.Dispose();
             native?.Dispose();
         }
+
+        private CancellationTokenRegistration CloseOnCancel(CancellationToken cancellationToken) => !cancellationToken.CanBeCanceled ? default
+            : native is not null ? cancellationToken.UnsafeRegister(static state => ((NativeSocket)state!).Abort(), native)
+            : cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket);
 
         private async Task<(int Status, List<KeyValuePair<string, string>> Headers)> ReadHeadAsync(CancellationToken cancellationToken)
         {
