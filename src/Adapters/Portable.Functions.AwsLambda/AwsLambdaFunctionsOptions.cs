@@ -29,6 +29,16 @@ public sealed class AwsLambdaFunctionsOptions
     public int BatchConcurrency { get; set; } = 1;
 
     /// <summary>
+    /// Gets or sets whether each response or error report goes out with the next <c>GET /next</c> right behind it on the
+    /// same connection, before it is answered (HTTP/1.1 pipelining, which Lambda's Runtime API and AWS's Runtime
+    /// Interface Emulator answer in order): each warm invocation then wakes the Runtime API and the runtime once
+    /// instead of twice. Turn it off only for a Runtime API of your own that reads one request at a time and drops
+    /// what follows it.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool PipelineNextRequest { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets how long the <see cref="ILambdaLifecycleHandler.ShutdownAsync"/> handlers may take after
     /// <c>SIGTERM</c>, before logs are flushed and the process exits: Lambda kills the runtime when its shutdown phase
     /// (500 ms for a function without external extensions) is over.

@@ -194,7 +194,10 @@ public static partial class LambdaFunctionsHost
                 for (var i = 0; i < loops.Length; i++)
                 {
                     // With concurrent invocations one process-wide variable cannot hold each one's trace id.
-                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1, alarm, functionsOptions.DeadlineGracePeriod);
+                    loops[i] = new LambdaRuntime(client, dispatcher, environment, logger, setTraceEnvironment: concurrency == 1, alarm, functionsOptions.DeadlineGracePeriod)
+                    {
+                        PipelineNextRequest = lambdaOptions.PipelineNextRequest,
+                    };
                 }
 
                 LogStarted(logger, function.Name, concurrency);

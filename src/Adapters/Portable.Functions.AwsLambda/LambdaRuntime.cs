@@ -4,7 +4,8 @@ namespace Portable.Functions.AwsLambda;
 
 /// <summary>
 /// The Runtime API loop: <c>GET /next</c>, run the function, <c>POST /response</c> or <c>POST /error</c>, again. A
-/// response goes out with the next <c>GET /next</c> right behind it (<see cref="RuntimeApiClient.PostResponseAndAskNextAsync"/>).
+/// response goes out with the next <c>GET /next</c> right behind it (<see cref="RuntimeApiClient.PostResponseAndAskNextAsync"/>)
+/// unless <see cref="PipelineNextRequest"/> is off.
 /// It returns when cancelled and throws <see cref="RuntimeApiException"/> when the Runtime API says the runtime must exit.
 /// </summary>
 internal sealed partial class LambdaRuntime
@@ -41,6 +42,9 @@ internal sealed partial class LambdaRuntime
         _alarm = alarm;
         _gracePeriod = gracePeriod;
     }
+
+    /// <summary>Gets or sets whether <c>GET /next</c> goes out behind each response and error report (<see cref="AwsLambdaFunctionsOptions.PipelineNextRequest"/>).</summary>
+    public bool PipelineNextRequest { get; init; } = true;
 
     /// <summary>How many <c>/next</c> answers in a row may be cut before the Runtime API is taken for broken.</summary>
     internal const int MaxCutAnswersInARow = 3;
@@ -144,7 +148,7 @@ internal sealed partial class LambdaRuntime
             {
                 posted = PostOutcome.TooLarge;
             }
-            else if (!stopping.IsCancellationRequested)
+            else if (PipelineNextRequest && !stopping.IsCancellationRequested)
             {
                 // Should the Runtime API still refuse the response as too large, the error below goes out on a
                 // connection of its own while GET /next waits on this one.
@@ -172,7 +176,7 @@ internal sealed partial class LambdaRuntime
         }
 
         // GET /next goes behind the report too, unless one already waits behind the refused response.
-        var askNextWithError = _askedNext is null && !stopping.IsCancellationRequested;
+        var askNextWithError = PipelineNextRequest && _askedNext is null && !stopping.IsCancellationRequested;
         var (reported, askedNext) = await _client.PostErrorAndAskNextAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, outcome.XRayCause, askNextWithError, cancellationToken)
             .ConfigureAwait(false);
         _askedNext ??= askedNext;
