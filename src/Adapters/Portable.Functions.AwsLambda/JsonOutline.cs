@@ -14,7 +14,7 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class JsonOutline
 {
-    // What a string's end is looked for by: its closing quote, or an escape that may hide one.
+    // What a member name's end is looked for by: its closing quote, or an escape (a name with one ends the outline).
     private static readonly SearchValues<byte> QuoteOrEscape = SearchValues.Create("\"\\"u8);
 
     // What ends a number, true, false or null.
