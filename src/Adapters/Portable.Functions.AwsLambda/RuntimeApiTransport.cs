@@ -73,6 +73,12 @@ internal sealed class RuntimeApiTransport : IDisposable
     /// <summary>A request body up to this size is copied behind the head and sent with it.</summary>
     private const int MaxInlineBodyBytes = 64 * 1024;
 
+    private static ReadOnlySpan<byte> RequestLineEnd => " HTTP/1.1\r\n"u8;
+
+    private static ReadOnlySpan<byte> ContentTypeName => "Content-Type: "u8;
+
+    private static ReadOnlySpan<byte> ContentLengthName => "Content-Length: "u8;
+
     private readonly string _host;
     private readonly int _port;
     private readonly bool _nativeSockets;
@@ -272,35 +278,58 @@ internal sealed class RuntimeApiTransport : IDisposable
     private ArraySegment<byte> FormatRequest(string method, string path, string? contentType, ReadOnlyMemory<byte> body,
         (string Name, string Value)[]? headers, byte[]? then, out ReadOnlyMemory<byte> rest, out ReadOnlyMemory<byte> thenRest)
     {
-        var text = new StringBuilder(128).Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\n");
+        // Written straight into the pooled buffer, measured first: no string of the head is made.
+        Span<byte> contentLength = stackalloc byte[11];
+        var post = method == "POST";
+        var digits = 0;
+        if (post)
+        {
+            _ = body.Length.TryFormat(contentLength, out digits, default, CultureInfo.InvariantCulture); // 11 bytes hold any int
+        }
+
+        var headLength = Encoding.UTF8.GetByteCount(method) + 1 + Encoding.UTF8.GetByteCount(path) + RequestLineEnd.Length + _fixedHeaders.Length
+            + (contentType is null ? 0 : ContentTypeName.Length + Encoding.UTF8.GetByteCount(contentType) + 2)
+            + (post ? ContentLengthName.Length + digits + 2 : 0) + 2;
+        foreach (var (name, value) in headers ?? [])
+        {
+            headLength += Encoding.UTF8.GetByteCount(name) + 2 + Encoding.UTF8.GetByteCount(value) + 2;
+        }
+
+        var inline = body.Length <= MaxInlineBodyBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(headLength + (inline ? body.Length + (then?.Length ?? 0) : 0));
+        var written = 0;
+        PutText(method);
+        PutText(" ");
+        PutText(path);
+        PutBytes(RequestLineEnd);
+        PutBytes(_fixedHeaders);
         if (contentType is not null)
         {
-            text.Append("Content-Type: ").Append(contentType).Append("\r\n");
+            PutBytes(ContentTypeName);
+            PutText(contentType);
+            PutBytes("\r\n"u8);
         }
 
-        if (headers is not null)
+        foreach (var (name, value) in headers ?? [])
         {
-            foreach (var (name, value) in headers)
-            {
-                // A header value is one line: a line break in one would end the header early.
-                text.Append(name).Append(": ").Append(value.Replace('\r', ' ').Replace('\n', ' ')).Append("\r\n");
-            }
+            PutText(name);
+            PutBytes(": "u8);
+            var valueStart = written;
+            PutText(value);
+            // A header value is one line: a line break in one would end the header early.
+            buffer.AsSpan(valueStart, written - valueStart).Replace((byte)'\r', (byte)' ');
+            buffer.AsSpan(valueStart, written - valueStart).Replace((byte)'\n', (byte)' ');
+            PutBytes("\r\n"u8);
         }
 
-        if (method == "POST")
+        if (post)
         {
-            text.Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            PutBytes(ContentLengthName);
+            PutBytes(contentLength[..digits]);
+            PutBytes("\r\n"u8);
         }
 
-        var head = text.Append("\r\n").ToString();
-        var inline = body.Length <= MaxInlineBodyBytes;
-        var length = _fixedHeaders.Length + Encoding.UTF8.GetByteCount(head) + (inline ? body.Length + (then?.Length ?? 0) : 0);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        var requestLine = head.IndexOf('\n', StringComparison.Ordinal) + 1;
-        var written = Encoding.UTF8.GetBytes(head.AsSpan(0, requestLine), buffer);
-        _fixedHeaders.CopyTo(buffer, written);
-        written += _fixedHeaders.Length;
-        written += Encoding.UTF8.GetBytes(head.AsSpan(requestLine), buffer.AsSpan(written));
+        PutBytes("\r\n"u8);
         rest = body;
         thenRest = then;
         if (inline)
@@ -314,6 +343,14 @@ internal sealed class RuntimeApiTransport : IDisposable
         }
 
         return new ArraySegment<byte>(buffer, 0, written);
+
+        void PutText(ReadOnlySpan<char> text) => written += Encoding.UTF8.GetBytes(text, buffer.AsSpan(written));
+
+        void PutBytes(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(buffer.AsSpan(written));
+            written += bytes.Length;
+        }
     }
 
     /// <summary>Whether a request on this thread may block it (see the class's remarks).</summary>
