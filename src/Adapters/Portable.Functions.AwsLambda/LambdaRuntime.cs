@@ -4,7 +4,7 @@ namespace Portable.Functions.AwsLambda;
 
 /// <summary>
 /// The Runtime API loop: <c>GET /next</c>, run the function, <c>POST /response</c> or <c>POST /error</c>, again. A
-/// response goes out with the next <c>GET /next</c> right behind it (<see cref="RuntimeApiClient.PostResponseAndAskNextAsync"/>)
+/// response goes out with the next <c>GET /next</c> right behind it (<see cref="RuntimeApiClient.PostResponseAsync"/>)
 /// unless <see cref="PipelineNextRequest"/> is off.
 /// It returns when cancelled and throws <see cref="RuntimeApiException"/> when the Runtime API says the runtime must exit.
 /// </summary>
@@ -143,20 +143,13 @@ internal sealed partial class LambdaRuntime
         if (!outcome.IsError)
         {
             var size = outcome.Response.Length;
-            PostOutcome posted;
-            if (size > MaxResponseSize)
-            {
-                posted = PostOutcome.TooLarge;
-            }
-            else if (PipelineNextRequest && !stopping.IsCancellationRequested)
+            var posted = PostOutcome.TooLarge;
+            if (size <= MaxResponseSize)
             {
                 // Should the Runtime API still refuse the response as too large, the error below goes out on a
                 // connection of its own while GET /next waits on this one.
-                (posted, _askedNext) = await _client.PostResponseAndAskNextAsync(requestId, outcome.Response, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                posted = await _client.PostResponseAsync(requestId, outcome.Response, cancellationToken).ConfigureAwait(false);
+                (posted, _askedNext) = await _client.PostResponseAsync(requestId, outcome.Response, askNext: PipelineNextRequest && !stopping.IsCancellationRequested,
+                    cancellationToken).ConfigureAwait(false);
             }
 
             if (posted == PostOutcome.Accepted)
@@ -177,7 +170,7 @@ internal sealed partial class LambdaRuntime
 
         // GET /next goes behind the report too, unless one already waits behind the refused response.
         var askNextWithError = PipelineNextRequest && _askedNext is null && !stopping.IsCancellationRequested;
-        var (reported, askedNext) = await _client.PostErrorAndAskNextAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, outcome.XRayCause, askNextWithError, cancellationToken)
+        var (reported, askedNext) = await _client.PostErrorAsync(requestId, outcome.ErrorType!, outcome.ErrorBody, outcome.XRayCause, askNextWithError, cancellationToken)
             .ConfigureAwait(false);
         _askedNext ??= askedNext;
         if (reported != PostOutcome.Accepted)

@@ -105,7 +105,7 @@ internal sealed class RuntimeApiClient : IDisposable
 
     /// <summary>Waits for the next invocation.</summary>
     /// <param name="asked">
-    /// The answer to the <c>GET /next</c> that went out behind the last response (<see cref="PostResponseAndAskNextAsync"/>),
+    /// The answer to the <c>GET /next</c> that went out behind the last response (<see cref="PostResponseAsync"/>),
     /// or <see langword="null"/> to ask now.
     /// </param>
     /// <param name="cancellationToken">Ends the wait.</param>
@@ -144,31 +144,24 @@ internal sealed class RuntimeApiClient : IDisposable
     public LambdaStreamingResponse OpenStreamingResponse(string requestId, ReadOnlyMemory<byte> prelude) =>
         new(_host, _port, InvocationBase + EscapeSegment(requestId) + "/response", _userAgent, prelude);
 
-    /// <summary>Sends the function's response.</summary>
-    public async Task<PostOutcome> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        (await PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, askNext: false, cancellationToken).ConfigureAwait(false)).Outcome;
-
     /// <summary>
-    /// Sends the function's response with <c>GET /next</c> right behind it on the same connection, before the response is
-    /// answered (HTTP/1.1 pipelining: the Runtime API reads and answers them in order). The loop asks for the next
-    /// invocation as soon as it has answered one anyway; sent together, the two requests wake the Runtime API once, and
-    /// the runtime once for both answers, where one after the other each answer is a wake-up on each side.
+    /// Sends the function's response — with <paramref name="askNext"/>, with <c>GET /next</c> right behind it on the same
+    /// connection, before the response is answered (HTTP/1.1 pipelining: the Runtime API reads and answers them in
+    /// order). The loop asks for the next invocation as soon as it has answered one anyway; sent together, the two
+    /// requests wake the Runtime API once, and the runtime once for both answers, where one after the other each answer
+    /// is a wake-up on each side.
     /// </summary>
     /// <returns>
     /// How the response was taken, and the <c>GET /next</c> whose answer <see cref="NextAsync"/> reads — or
-    /// <see langword="null"/> when the Runtime API closed the connection without reading it.
+    /// <see langword="null"/> when none was sent, or the Runtime API closed the connection without reading it.
     /// </returns>
     /// <exception cref="RuntimeApiException">The Runtime API answered with an unexpected status, or cannot be reached.</exception>
-    public Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostResponseAndAskNextAsync(string requestId, ReadOnlyMemory<byte> body,
+    public Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostResponseAsync(string requestId, ReadOnlyMemory<byte> body, bool askNext,
         CancellationToken cancellationToken) =>
-        PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, askNext: true, cancellationToken);
+        PostAsync(InvocationBase + EscapeSegment(requestId) + "/response", "application/json", body, null, null, askNext, cancellationToken);
 
-    /// <summary>Reports that the invocation failed.</summary>
-    public async Task<PostOutcome> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body, string? xrayCause, CancellationToken cancellationToken) =>
-        (await PostErrorAndAskNextAsync(requestId, errorType, body, xrayCause, askNext: false, cancellationToken).ConfigureAwait(false)).Outcome;
-
-    /// <summary>Reports that the invocation failed, with <c>GET /next</c> behind the report as <see cref="PostResponseAndAskNextAsync"/> sends it.</summary>
-    public Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostErrorAndAskNextAsync(string requestId, string errorType, ReadOnlyMemory<byte> body,
+    /// <summary>Reports that the invocation failed, with <c>GET /next</c> behind the report as <see cref="PostResponseAsync"/> sends it.</summary>
+    public Task<(PostOutcome Outcome, RuntimeApiTransport.PendingAnswer? Next)> PostErrorAsync(string requestId, string errorType, ReadOnlyMemory<byte> body,
         string? xrayCause, bool askNext, CancellationToken cancellationToken) =>
         PostAsync(InvocationBase + EscapeSegment(requestId) + "/error", ErrorContentType, body, errorType, xrayCause, askNext, cancellationToken);
 
