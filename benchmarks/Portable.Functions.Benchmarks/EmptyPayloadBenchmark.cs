@@ -54,5 +54,9 @@ public class EmptyPayloadBenchmark
     }
 
     [Benchmark(Description = "core invoker: typed, empty payload")]
-    public async Task<int> CoreInvokerAsync() => (await _invoker.InvokeHttpAsync(_request)).Response.Body.Length;
+    public async Task<int> CoreInvokerAsync()
+    {
+        using var result = await _invoker.InvokeHttpAsync(_request); // disposed once sent, as every adapter does
+        return result.Response.Body.Length;
+    }
 }

@@ -13,6 +13,7 @@ public sealed class FunctionHttpResponse
 {
     private Dictionary<string, StringValues>? _headers;
     private List<string>? _cookies;
+    private byte[]? _pooledBody;
 
     /// <summary>Gets or sets the status code.</summary>
     /// <value>The default value is 200.</value>
@@ -115,6 +116,32 @@ public sealed class FunctionHttpResponse
             },
             contentType,
             statusCode);
+    }
+
+    /// <summary>Sets a body serialized into an array rented from the shared pool; <see cref="ReleasePooledBody"/> returns it.</summary>
+    internal void SetPooledBody(byte[] array, int length)
+    {
+        _pooledBody = array;
+        Body = new ReadOnlyMemory<byte>(array, 0, length);
+    }
+
+    /// <summary>
+    /// Returns a pooled body's array, once the host has sent it: the body reads empty from then on (unless something
+    /// set another body, which is kept).
+    /// </summary>
+    internal void ReleasePooledBody()
+    {
+        if (Interlocked.Exchange(ref _pooledBody, null) is not { } array)
+        {
+            return;
+        }
+
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(Body, out var segment) && ReferenceEquals(segment.Array, array))
+        {
+            Body = default;
+        }
+
+        PooledJsonBody.Return(array);
     }
 
     /// <summary>Turns a streamed body into a buffered one, for a host that cannot stream.</summary>

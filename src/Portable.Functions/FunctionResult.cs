@@ -5,7 +5,12 @@ namespace Portable.Functions;
 /// surface, the invocation id, the problem and the exception behind a failure, and the HTTP response. Adapters
 /// translate it into their platform's terms; they never parse a response back or re-classify a failure.
 /// </summary>
-public sealed class FunctionResult
+/// <remarks>
+/// A typed function's response body is serialized into an array rented from a shared pool. Disposing the result once
+/// the response is sent returns it; from then on the response's body reads empty. A result that is never disposed
+/// leaves its array to the garbage collector, which is always safe.
+/// </remarks>
+public sealed class FunctionResult : IDisposable
 {
     private readonly DefaultFunctionContext? _context;
     private readonly string? _invocationId;
@@ -55,4 +60,10 @@ public sealed class FunctionResult
     /// value) on success, the problem as <c>application/problem+json</c> on failure, and 204 for a handled event.
     /// </summary>
     public FunctionHttpResponse Response => _response ??= Problem is null ? FunctionHttpResponse.Empty(204) : FunctionHttpResponse.Problem(Problem);
+
+    /// <summary>
+    /// Returns the pooled buffers of the response, if any, once it has been sent: call it when nothing will read
+    /// <see cref="Response"/>'s body again. Calling it more than once does nothing more.
+    /// </summary>
+    public void Dispose() => _response?.ReleasePooledBody();
 }

@@ -10,12 +10,14 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
 {
     private readonly JsonTypeInfo<TRequest> _requestType;
     private readonly JsonTypeInfo<TResponse> _responseType;
+    private readonly JsonWriterOptions _writerOptions;
 
     public TypedFunctionInvoker(FunctionRegistration registration, InvokerServices shared)
         : base(registration, shared)
     {
         _requestType = shared.Json.Get<TRequest>(registration.Name);
         _responseType = shared.Json.Get<TResponse>(registration.Name);
+        _writerOptions = PooledJsonBody.WriterOptions(_responseType.Options);
     }
 
     internal override object BindInput(DefaultFunctionContext context)
@@ -60,12 +62,10 @@ internal sealed class TypedFunctionInvoker<TFunction, TRequest, TResponse> : Fun
             return FunctionHttpResponse.Empty(status ?? 204);
         }
 
-        return new FunctionHttpResponse
-        {
-            StatusCode = status ?? 200,
-            ContentType = MediaTypes.Json,
-            Body = JsonSerializer.SerializeToUtf8Bytes((TResponse)context.Output!, _responseType),
-        };
+        var (array, length) = PooledJsonBody.Serialize((TResponse)context.Output!, _responseType, _writerOptions);
+        var response = new FunctionHttpResponse { StatusCode = status ?? 200, ContentType = MediaTypes.Json };
+        response.SetPooledBody(array, length);
+        return response;
     }
 }
 

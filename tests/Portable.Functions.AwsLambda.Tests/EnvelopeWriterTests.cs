@@ -38,7 +38,7 @@ public sealed class EnvelopeWriterTests
     [Fact]
     public void WriteHttpResponse_StreamingPrelude_HasNoBodyMembers_AndEndsWithEightZeroBytes()
     {
-        var prelude = EnvelopeWriter.WriteHttpResponse(200, null, new() { ["content-type"] = "text/plain" }, null, ["a=1"], default, null, trailingZeros: 8);
+        var prelude = EnvelopeWriter.WriteHttpResponse(200, null, new() { ["content-type"] = "text/plain" }, null, ["a=1"], default, null, trailingZeros: 8).ToArray();
 
         Assert.Equal("""{"statusCode":200,"headers":{"content-type":"text/plain"},"cookies":["a=1"]}""", Encoding.UTF8.GetString(prelude.AsSpan(0, prelude.Length - 8)));
         Assert.Equal(new byte[8], prelude[^8..]);
@@ -47,11 +47,27 @@ public sealed class EnvelopeWriterTests
     [Fact]
     public void WriteHttpResponse_AfterALargeResponse_WritesTheSameBytes()
     {
-        var small = EnvelopeWriter.WriteHttpResponse(200, null, [], null, null, "small"u8, false);
+        var small = EnvelopeWriter.WriteHttpResponse(200, null, [], null, null, "small"u8, false).ToArray();
         _ = EnvelopeWriter.WriteHttpResponse(200, null, [], null, null, new byte[200 * 1024], true); // grows the buffer past what is kept
-        var again = EnvelopeWriter.WriteHttpResponse(200, null, [], null, null, "small"u8, false);
+        var again = EnvelopeWriter.WriteHttpResponse(200, null, [], null, null, "small"u8, false).ToArray();
 
         Assert.Equal(small, again);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(300 * 1024)] // larger than the per-thread buffer kept
+    public void WriteHttpResponse_Rented_IsTheSameBytesInAPooledArray(int bodyLength)
+    {
+        var body = Encoding.UTF8.GetBytes(new string('é', bodyLength));
+        var exact = EnvelopeWriter.WriteHttpResponse(200, "200 OK", new() { ["a"] = "b" }, null, ["c=1"], body, false);
+        var rented = EnvelopeWriter.WriteHttpResponse(200, "200 OK", new() { ["a"] = "b" }, null, ["c=1"], body, false, rent: true);
+
+        Assert.Equal(exact.Count, exact.Array!.Length); // the exact array is the whole of it
+        Assert.Equal(0, rented.Offset);
+        Assert.True(rented.Array!.Length >= rented.Count);
+        Assert.Equal(exact.ToArray(), rented.ToArray());
+        System.Buffers.ArrayPool<byte>.Shared.Return(rented.Array);
     }
 
     [Fact]
@@ -66,4 +82,6 @@ public sealed class EnvelopeWriterTests
     }
 
     private static string Text(byte[] json) => Encoding.UTF8.GetString(json);
+
+    private static string Text(ArraySegment<byte> json) => Encoding.UTF8.GetString(json.AsSpan());
 }

@@ -110,6 +110,27 @@ public sealed class HttpEventMapperTests
         Snapshot.Match(Snapshots.Pretty(HttpEventMapper.WriteAlb(problem, multiValue: false)));
     }
 
+    [Fact]
+    public void Write_Rented_IsTheSameEnvelopeAsTheExactArray()
+    {
+        foreach (var response in new[] { TextResponse(), BinaryResponse() })
+        {
+            var shapes = new (byte[] Exact, ArraySegment<byte> Rented)[]
+            {
+                (HttpEventMapper.WriteRest(response), HttpEventMapper.WriteRest(response, rent: true)),
+                (HttpEventMapper.WriteHttpApi(response), HttpEventMapper.WriteHttpApi(response, rent: true)),
+                (HttpEventMapper.WriteAlb(response, multiValue: false), HttpEventMapper.WriteAlb(response, multiValue: false, rent: true)),
+                (HttpEventMapper.WriteAlb(response, multiValue: true), HttpEventMapper.WriteAlb(response, multiValue: true, rent: true)),
+            };
+
+            foreach (var (exact, rented) in shapes)
+            {
+                Assert.Equal(exact, rented.ToArray());
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented.Array!);
+            }
+        }
+    }
+
     private static FunctionHttpResponse TextResponse()
     {
         var response = FunctionHttpResponse.Text("""{"message":"Hello, <Ada> & \"friends\"!"}""", 201, "application/json; charset=utf-8");

@@ -275,6 +275,30 @@ public sealed class LambdaRuntimeTests
         Assert.All(results, result => Assert.Equal("response", result.Kind));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task PooledResponseBodies_EveryResponseIsItsOwn_WhateverTheSizesAndConcurrency(int concurrency)
+    {
+        // A typed response is serialized into a pooled array that goes back once the Runtime API has it: the bodies of
+        // responses of very different sizes, one after another or four loops at once, must never show one another.
+        await using var runtime = await RunningRuntime.StartAsync(s => s.AddLambdaTestFunctions(), handler: "echo",
+            environment: new Dictionary<string, string> { ["AWS_LAMBDA_MAX_CONCURRENCY"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var lengths = new[] { 1, 100_000, 5, 300_000, 2, 700, 40_000, 3 };
+        var texts = Enumerable.Range(0, 24).Select(i => new string((char)('a' + (i % 26)), lengths[i % lengths.Length]) + i).ToArray();
+
+        var ids = texts.Select(text => runtime.Server.Enqueue(JsonSerializer.Serialize(new EchoRequest(text), TestJsonContext.Default.EchoRequest))).ToArray();
+        var results = await Task.WhenAll(ids.Select(runtime.Server.ResultAsync));
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal("response", results[i].Kind);
+            var echo = JsonSerializer.Deserialize(results[i].Body, TestJsonContext.Default.EchoResponse)!;
+            Assert.Equal(texts[i], echo.Text);
+            Assert.Equal(ids[i], echo.InvocationId);
+        }
+    }
+
     [Fact]
     public async Task InvalidJson_ToATypedFunction_PostsA400Error_AndTheLoopContinues()
     {

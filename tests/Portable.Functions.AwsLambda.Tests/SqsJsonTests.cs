@@ -81,9 +81,9 @@ public sealed class SqsJsonTests
     [Fact]
     public void WriteBatchResponse_IsTheDocumentedPartialBatchResponse()
     {
-        Assert.Equal("""{"batchItemFailures":[]}""", Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse([])));
+        Assert.Equal("""{"batchItemFailures":[]}""", Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse([]).Span));
         Assert.Equal(
             """{"batchItemFailures":[{"itemIdentifier":"059f36b4-87a3-44ab-83d2-661975830a7d"},{"itemIdentifier":"4900000000000000000000000000000000000000"}]}""",
-            Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse(["059f36b4-87a3-44ab-83d2-661975830a7d", "4900000000000000000000000000000000000000"])));
+            Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse(["059f36b4-87a3-44ab-83d2-661975830a7d", "4900000000000000000000000000000000000000"]).Span));
     }
 }

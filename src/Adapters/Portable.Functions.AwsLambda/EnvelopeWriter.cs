@@ -16,6 +16,8 @@ internal static class EnvelopeWriter
 
     private const int MaxKeptBuffer = 64 * 1024;
 
+    private static readonly byte[] NoBatchItemFailures = "{\"batchItemFailures\":[]}"u8.ToArray();
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
@@ -37,7 +39,8 @@ internal static class EnvelopeWriter
     /// <param name="body">The body's bytes.</param>
     /// <param name="isBase64Encoded">Whether the body goes base64-encoded; <see langword="null"/> for no body members.</param>
     /// <param name="trailingZeros">Zero bytes to leave after the JSON (the streaming prelude's separator).</param>
-    public static byte[] WriteHttpResponse(
+    /// <param name="rent">Whether to return an array rented from the shared pool (the whole envelope is the segment) rather than one of its exact size.</param>
+    public static ArraySegment<byte> WriteHttpResponse(
         int statusCode,
         string? statusDescription,
         Dictionary<string, string>? headers,
@@ -45,7 +48,8 @@ internal static class EnvelopeWriter
         List<string>? cookies,
         ReadOnlySpan<byte> body,
         bool? isBase64Encoded,
-        int trailingZeros = 0)
+        int trailingZeros = 0,
+        bool rent = false)
     {
         var writer = RentWriter();
         try
@@ -92,7 +96,7 @@ internal static class EnvelopeWriter
             }
 
             writer.WriteEndObject();
-            return Written(writer, trailingZeros);
+            return rent ? Rented(writer) : Written(writer, trailingZeros);
         }
         finally
         {
@@ -106,7 +110,7 @@ internal static class EnvelopeWriter
     /// header but <c>Set-Cookie</c>, names lower-cased, repeated values joined with commas), <c>cookies</c> when there
     /// are any, <c>body</c> and <c>isBase64Encoded</c>.
     /// </summary>
-    public static byte[] WriteHttpApiResponse(FunctionHttpResponse response, List<string>? cookies, bool isBase64Encoded)
+    public static ArraySegment<byte> WriteHttpApiResponse(FunctionHttpResponse response, List<string>? cookies, bool isBase64Encoded, bool rent)
     {
         var writer = RentWriter();
         try
@@ -140,7 +144,7 @@ internal static class EnvelopeWriter
 
             WriteBody(writer, response.Body.Span, isBase64Encoded);
             writer.WriteEndObject();
-            return Written(writer);
+            return rent ? Rented(writer) : Written(writer);
         }
         finally
         {
@@ -183,8 +187,14 @@ internal static class EnvelopeWriter
     }
 
     /// <summary>Writes <c>{"batchItemFailures":[{"itemIdentifier":…},…]}</c> (SQS, Kinesis, DynamoDB Streams).</summary>
-    public static byte[] WriteBatchResponse(List<string> failedItemIdentifiers)
+    /// <remarks>A batch without failures, the usual one, gets the same array every time: <c>{"batchItemFailures":[]}</c>.</remarks>
+    public static ReadOnlyMemory<byte> WriteBatchResponse(List<string>? failedItemIdentifiers)
     {
+        if (failedItemIdentifiers is not { Count: > 0 })
+        {
+            return NoBatchItemFailures;
+        }
+
         var writer = RentWriter();
         try
         {
@@ -217,6 +227,16 @@ internal static class EnvelopeWriter
         var bytes = new byte[t_buffer!.WrittenCount + trailingZeros];
         t_buffer.WrittenSpan.CopyTo(bytes);
         return bytes;
+    }
+
+    /// <summary>What was written, in an array rented from the shared pool (see <see cref="LambdaOutcome.SuccessRented"/>).</summary>
+    private static ArraySegment<byte> Rented(Utf8JsonWriter writer)
+    {
+        writer.Flush();
+        var written = t_buffer!.WrittenSpan;
+        var array = ArrayPool<byte>.Shared.Rent(written.Length);
+        written.CopyTo(array);
+        return new ArraySegment<byte>(array, 0, written.Length);
     }
 
     private static void ReturnWriter()

@@ -191,22 +191,31 @@ internal static class HttpEventMapper
         }
 
         // The last eight bytes are zero: the separator.
-        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, headers.Count > 0 ? headers : null, multiValue, CollectCookies(response), default, null, trailingZeros: 8);
+        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, headers.Count > 0 ? headers : null, multiValue, CollectCookies(response), default, null, trailingZeros: 8).Array!;
     }
 
     /// <summary>Writes the API Gateway REST (payload 1.0) response: single values in <c>headers</c>, repeated ones (and <c>Set-Cookie</c>) in <c>multiValueHeaders</c>.</summary>
-    public static byte[] WriteRest(FunctionHttpResponse response)
+    public static byte[] WriteRest(FunctionHttpResponse response) => WriteRest(response, rent: false).Array!;
+
+    /// <summary>Writes the REST API (payload 1.0) response, in an array of its exact size or (<paramref name="rent"/>) one rented from the shared pool.</summary>
+    public static ArraySegment<byte> WriteRest(FunctionHttpResponse response, bool rent)
     {
         var (single, multi) = SplitHeaders(response);
-        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, single, multi.Count > 0 ? multi : null, null, response.Body.Span, IsBase64Body(response));
+        return EnvelopeWriter.WriteHttpResponse(response.StatusCode, null, single, multi.Count > 0 ? multi : null, null, response.Body.Span, IsBase64Body(response), rent: rent);
     }
 
     /// <summary>Writes the HTTP API / Function URL (payload 2.0) response: repeated headers joined with commas, cookies in <c>cookies</c>.</summary>
-    public static byte[] WriteHttpApi(FunctionHttpResponse response) =>
-        EnvelopeWriter.WriteHttpApiResponse(response, CollectCookies(response), IsBase64Body(response));
+    public static byte[] WriteHttpApi(FunctionHttpResponse response) => WriteHttpApi(response, rent: false).Array!;
+
+    /// <summary>Writes the HTTP API / Function URL (payload 2.0) response, in an array of its exact size or (<paramref name="rent"/>) one rented from the shared pool.</summary>
+    public static ArraySegment<byte> WriteHttpApi(FunctionHttpResponse response, bool rent) =>
+        EnvelopeWriter.WriteHttpApiResponse(response, CollectCookies(response), IsBase64Body(response), rent);
 
     /// <summary>Writes the ALB response in the header mode of the request, with <c>statusDescription</c>.</summary>
-    public static byte[] WriteAlb(FunctionHttpResponse response, bool multiValue)
+    public static byte[] WriteAlb(FunctionHttpResponse response, bool multiValue) => WriteAlb(response, multiValue, rent: false).Array!;
+
+    /// <summary>Writes the ALB response, in an array of its exact size or (<paramref name="rent"/>) one rented from the shared pool.</summary>
+    public static ArraySegment<byte> WriteAlb(FunctionHttpResponse response, bool multiValue, bool rent)
     {
         var statusDescription = string.Concat(response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), " ", HttpStatusText.ReasonPhrase(response.StatusCode));
         var (single, multi) = SplitHeaders(response);
@@ -217,7 +226,7 @@ internal static class HttpEventMapper
                 multi[name] = [value];
             }
 
-            return EnvelopeWriter.WriteHttpResponse(response.StatusCode, statusDescription, null, multi, null, response.Body.Span, IsBase64Body(response));
+            return EnvelopeWriter.WriteHttpResponse(response.StatusCode, statusDescription, null, multi, null, response.Body.Span, IsBase64Body(response), rent: rent);
         }
         else
         {
@@ -227,7 +236,7 @@ internal static class HttpEventMapper
                 single[name] = IsSetCookie(name) ? values[^1] : string.Join(",", values);
             }
 
-            return EnvelopeWriter.WriteHttpResponse(response.StatusCode, statusDescription, single, null, null, response.Body.Span, IsBase64Body(response));
+            return EnvelopeWriter.WriteHttpResponse(response.StatusCode, statusDescription, single, null, null, response.Body.Span, IsBase64Body(response), rent: rent);
         }
     }
 

@@ -193,16 +193,23 @@ internal sealed class LambdaFunctionDispatcher
 
         if (streaming is not null)
         {
-            await streaming.FinishAsync(result, result.Succeeded ? default : ErrorOf(result)).ConfigureAwait(false);
+            using (result)
+            {
+                await streaming.FinishAsync(result, result.Succeeded ? default : ErrorOf(result)).ConfigureAwait(false);
+            }
+
             return LambdaOutcome.Answered;
         }
 
-        return LambdaOutcome.Success(source switch
+        using (result) // the envelope holds a copy of the body
         {
-            LambdaEventSource.ApiGatewayRest => HttpEventMapper.WriteRest(result.Response),
-            LambdaEventSource.HttpApi => HttpEventMapper.WriteHttpApi(result.Response),
-            _ => HttpEventMapper.WriteAlb(result.Response, read.MultiValue),
-        });
+            return LambdaOutcome.SuccessRented(source switch
+            {
+                LambdaEventSource.ApiGatewayRest => HttpEventMapper.WriteRest(result.Response, rent: true),
+                LambdaEventSource.HttpApi => HttpEventMapper.WriteHttpApi(result.Response, rent: true),
+                _ => HttpEventMapper.WriteAlb(result.Response, read.MultiValue, rent: true),
+            });
+        }
     }
 
     private async ValueTask<LambdaOutcome> DispatchDirectAsync(RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
@@ -230,7 +237,7 @@ internal sealed class LambdaFunctionDispatcher
             Body = next.Event,
         };
         var result = await _function.InvokeHttpAsync(request, invocation, cancellationToken).ConfigureAwait(false);
-        return result.Problem is null ? LambdaOutcome.Success(result.Response.Body) : ErrorOf(result);
+        return result.Problem is null ? LambdaOutcome.Success(result) : ErrorOf(result);
     }
 
     private async ValueTask<LambdaOutcome> DispatchEventsAsync(LambdaEventSource source, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
@@ -262,7 +269,7 @@ internal sealed class LambdaFunctionDispatcher
                 return await DispatchConcurrentlyAsync(batch, shared, next, feature, cancellationToken).ConfigureAwait(false);
 
             default:
-                var failures = new List<string>();
+                List<string>? failures = null; // made at the first failure: most batches have none
                 for (var i = 0; i < items.Length; i++)
                 {
                     var result = await InvokeItemAsync(items[i], shared, next, feature, cancellationToken).ConfigureAwait(false);
@@ -271,6 +278,7 @@ internal sealed class LambdaFunctionDispatcher
                         continue;
                     }
 
+                    failures ??= [];
                     failures.Add(items[i].ItemIdentifier);
                     if (batch.Mode == BatchMode.OrderedCheckpoint)
                     {

@@ -3,8 +3,11 @@ namespace Portable.Functions.AwsLambda;
 /// <summary>What to tell the Runtime API about one invocation: a response body, or an error.</summary>
 internal readonly struct LambdaOutcome
 {
-    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody, string? xrayCause = null, bool answered = false)
+    private LambdaOutcome(ReadOnlyMemory<byte> response, string? errorType, ReadOnlyMemory<byte> errorBody, string? xrayCause = null, bool answered = false,
+        FunctionResult? owner = null, byte[]? rented = null)
     {
+        _owner = owner;
+        _rented = rented;
         Response = response;
         ErrorType = errorType;
         ErrorBody = errorBody;
@@ -12,6 +15,10 @@ internal readonly struct LambdaOutcome
         IsAnswered = answered;
     }
 
+    private readonly FunctionResult? _owner;
+    private readonly byte[]? _rented;
+
+    /// <summary>Gets the response body; when the outcome owns a result, valid until <see cref="Release"/>.</summary>
     public ReadOnlyMemory<byte> Response { get; }
 
     /// <summary>Gets the <c>Lambda-Runtime-Function-Error-Type</c>, or <see langword="null"/> for a response.</summary>
@@ -25,6 +32,28 @@ internal readonly struct LambdaOutcome
     public string? XRayCause { get; }
 
     public static LambdaOutcome Success(ReadOnlyMemory<byte> response) => new(response, null, default);
+
+    /// <summary>A response whose body is the result's own (possibly pooled): the outcome holds the result until it is posted.</summary>
+    public static LambdaOutcome Success(FunctionResult result) => new(result.Response.Body, null, default, owner: result);
+
+    /// <summary>A response written into an array rented from the shared pool, which <see cref="Release"/> returns.</summary>
+    public static LambdaOutcome SuccessRented(ArraySegment<byte> rented) => new(rented, null, default, rented: rented.Array);
+
+    /// <summary>Gives the pooled body back once the Runtime API has it (or it was not sent); call it once.</summary>
+    public void Release()
+    {
+        _owner?.Dispose();
+        if (_rented is { Length: <= MaxKeptRented } rented)
+        {
+#if DEBUG
+            rented.AsSpan().Fill((byte)'#'); // an envelope read after it was given back reads as garbage in tests
+#endif
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>A rented array larger than this (a response of megabytes) is left to the collector rather than kept in the pool.</summary>
+    private const int MaxKeptRented = 1024 * 1024;
 
     /// <summary>Gets an outcome already sent (a streamed response, ended cleanly or with its error trailers): nothing is left to post.</summary>
     public static LambdaOutcome Answered { get; } = new(default, null, default, xrayCause: null, answered: true);

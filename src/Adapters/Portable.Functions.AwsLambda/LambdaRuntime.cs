@@ -144,12 +144,19 @@ internal sealed partial class LambdaRuntime
         {
             var size = outcome.Response.Length;
             var posted = PostOutcome.TooLarge;
-            if (size <= MaxResponseSize)
+            try
             {
-                // Should the Runtime API still refuse the response as too large, the error below goes out on a
-                // connection of its own while GET /next waits on this one.
-                (posted, _askedNext) = await _client.PostResponseAsync(requestId, outcome.Response, askNext: PipelineNextRequest && !stopping.IsCancellationRequested,
-                    cancellationToken).ConfigureAwait(false);
+                if (size <= MaxResponseSize)
+                {
+                    // Should the Runtime API still refuse the response as too large, the error below goes out on a
+                    // connection of its own while GET /next waits on this one.
+                    (posted, _askedNext) = await _client.PostResponseAsync(requestId, outcome.Response, askNext: PipelineNextRequest && !stopping.IsCancellationRequested,
+                        cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                outcome.Release();
             }
 
             if (posted == PostOutcome.Accepted)

@@ -76,38 +76,41 @@ public class FunctionRequestHandler
             result = Function.Fail(exception, CreateInvocation(context, null, null));
         }
 
-        if (context.RequestAborted.IsCancellationRequested)
+        using (result) // a typed function's pooled body goes back once it is written
         {
-            return;
-        }
-
-        if (context.Response.HasStarted || FunctionHttpResponseWriter.WasStreamed(context))
-        {
-            // The body was streamed within the invocation. A failure after the head was sent cannot become a problem
-            // any more: the connection is cut, so that the client sees a broken response rather than a complete one.
-            if (!result.Succeeded)
+            if (context.RequestAborted.IsCancellationRequested)
             {
-                context.Abort();
+                return;
             }
 
-            return;
-        }
+            if (context.Response.HasStarted || FunctionHttpResponseWriter.WasStreamed(context))
+            {
+                // The body was streamed within the invocation. A failure after the head was sent cannot become a problem
+                // any more: the connection is cut, so that the client sees a broken response rather than a complete one.
+                if (!result.Succeeded)
+                {
+                    context.Abort();
+                }
 
-        if (!result.Succeeded)
-        {
-            context.Response.Clear(); // a streamed response that failed before its first write left its head behind
-        }
+                return;
+            }
 
-        try
-        {
-            await WriteAsync(context, result).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException && !context.Response.HasStarted)
-        {
-            // The response could not be written as the function made it (a header value the server refuses, such as
-            // one with CR or LF): the caller gets the host's 500 problem instead, logged with the reason.
-            context.Response.Clear();
-            await FunctionHttpResponseWriter.WriteAsync(context, Function.Fail(exception, CreateInvocation(context, null, null)).Response).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                context.Response.Clear(); // a streamed response that failed before its first write left its head behind
+            }
+
+            try
+            {
+                await WriteAsync(context, result).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                // The response could not be written as the function made it (a header value the server refuses, such as
+                // one with CR or LF): the caller gets the host's 500 problem instead, logged with the reason.
+                context.Response.Clear();
+                await FunctionHttpResponseWriter.WriteAsync(context, Function.Fail(exception, CreateInvocation(context, null, null)).Response).ConfigureAwait(false);
+            }
         }
     }
 
