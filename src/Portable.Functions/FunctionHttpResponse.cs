@@ -13,7 +13,8 @@ public sealed class FunctionHttpResponse
 {
     private Dictionary<string, StringValues>? _headers;
     private List<string>? _cookies;
-    private byte[]? _pooledBody;
+    private ReadOnlyMemory<byte> _body;
+    private int _bodyPooled; // 1 while Body is an array rented by the core (any other body set turns it off)
 
     /// <summary>Gets or sets the status code.</summary>
     /// <value>The default value is 200.</value>
@@ -23,7 +24,15 @@ public sealed class FunctionHttpResponse
     public string? ContentType { get; set; }
 
     /// <summary>Gets or sets the body.</summary>
-    public ReadOnlyMemory<byte> Body { get; set; }
+    public ReadOnlyMemory<byte> Body
+    {
+        get => _body;
+        set
+        {
+            _body = value;
+            Volatile.Write(ref _bodyPooled, 0);
+        }
+    }
 
     /// <summary>Gets the response headers (other than <c>Content-Type</c> and <c>Set-Cookie</c>); names are case-insensitive.</summary>
     public IDictionary<string, StringValues> Headers =>
@@ -121,26 +130,23 @@ public sealed class FunctionHttpResponse
     /// <summary>Sets a body serialized into an array rented from the shared pool; <see cref="ReleasePooledBody"/> returns it.</summary>
     internal void SetPooledBody(byte[] array, int length)
     {
-        _pooledBody = array;
         Body = new ReadOnlyMemory<byte>(array, 0, length);
+        Volatile.Write(ref _bodyPooled, 1);
     }
 
     /// <summary>
-    /// Returns a pooled body's array, once the host has sent it: the body reads empty from then on (unless something
-    /// set another body, which is kept).
+    /// Returns a pooled body's array, once the host has sent it: the body reads empty from then on. A body set since is
+    /// not the core's, and is kept.
     /// </summary>
     internal void ReleasePooledBody()
     {
-        if (Interlocked.Exchange(ref _pooledBody, null) is not { } array)
+        if (Interlocked.Exchange(ref _bodyPooled, 0) == 0
+            || !System.Runtime.InteropServices.MemoryMarshal.TryGetArray(_body, out var segment) || segment.Array is not { } array)
         {
             return;
         }
 
-        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(Body, out var segment) && ReferenceEquals(segment.Array, array))
-        {
-            Body = default;
-        }
-
+        _body = default;
         PooledJsonBody.Return(array);
     }
 
