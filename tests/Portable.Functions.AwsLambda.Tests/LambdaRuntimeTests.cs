@@ -523,6 +523,49 @@ public sealed class LambdaRuntimeTests
         Assert.Equal([("m-0", "o-1"), ("m-3", "o-4")], received.Events<Greeter.Functions.Order>().Select(e => (e.Id, e.Data.OrderId)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task SqsEvent_PooledBodies_EveryRecordBindsItsOwnBody(int batchConcurrency)
+    {
+        // Each record's body is read into a pooled array that goes back when its invocation is over: records of very
+        // different sizes, in order or three at a time, must each bind their own.
+        var received = new ReceivedInputs();
+        await using var runtime = await RunningRuntime.StartAsync(
+            s => s.AddGreeterFunctions().AddInputRecorder(received).AddPortableFunctionsAwsLambda(o => o.BatchConcurrency = batchConcurrency), handler: "order-placed");
+        var orders = Enumerable.Range(0, 10).Select(i => (Id: $"o-{i}-" + new string('x', (i % 3) * 40_000), Amount: i + 1)).ToArray();
+        var records = orders.Select((order, i) => new System.Text.Json.Nodes.JsonObject
+        {
+            ["messageId"] = "m-" + i,
+            ["body"] = $$"""{"orderId":"{{order.Id}}","amount":{{order.Amount}}}""",
+            ["eventSource"] = "aws:sqs",
+            ["eventSourceARN"] = "arn:aws:sqs:eu-west-1:210987654321:orders",
+        });
+
+        var result = await runtime.Server.ResultAsync(runtime.Server.Enqueue(new System.Text.Json.Nodes.JsonObject { ["Records"] = new System.Text.Json.Nodes.JsonArray([.. records]) }.ToJsonString()));
+
+        Assert.Equal("""{"batchItemFailures":[]}""", result.Body);
+        Assert.Equal(
+            orders.Select((order, i) => ("m-" + i, order.Id, (decimal)order.Amount)).OrderBy(e => e.Item1, StringComparer.Ordinal),
+            received.Events<Greeter.Functions.Order>().Select(e => (e.Id, e.Data.OrderId, e.Data.Amount)).OrderBy(e => e.Id, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task SqsEvent_ToAFunctionTakingReadOnlyMemory_ItsDataOutlivesTheBatch()
+    {
+        // ReadOnlyMemory<byte> data is the read buffer itself, so it is never pooled: a function may keep it.
+        var kept = new KeptBodies();
+        await using var runtime = await RunningRuntime.StartAsync(
+            s => s.AddSingleton(kept).AddPortableFunctions(f => f.AddEventFunction<KeepBody, ReadOnlyMemory<byte>>("keep")), handler: "keep");
+        var bodies = Enumerable.Range(0, 6).Select(i => $"body {i} " + new string('é', i * 100)).ToArray();
+        var records = bodies.Select((body, i) => new System.Text.Json.Nodes.JsonObject { ["messageId"] = "m-" + i, ["body"] = body, ["eventSource"] = "aws:sqs" });
+
+        await runtime.Server.ResultAsync(runtime.Server.Enqueue(new System.Text.Json.Nodes.JsonObject { ["Records"] = new System.Text.Json.Nodes.JsonArray([.. records]) }.ToJsonString()));
+        await runtime.Server.ResultAsync(runtime.Server.Enqueue("""{"Records":[{"messageId":"later","body":"another batch","eventSource":"aws:sqs"}]}"""));
+
+        Assert.Equal([.. bodies, "another batch"], kept.Bodies.Select(body => Encoding.UTF8.GetString(body.Span)));
+    }
+
     [Fact]
     public async Task SqsEvent_WithBatchConcurrency_ReportsTheSameFailures()
     {
@@ -573,5 +616,24 @@ public sealed class LambdaRuntimeTests
         }
 
         Snapshooter.Xunit3.Snapshot.Match(Snapshots.Pretty(node));
+    }
+}
+
+public sealed class KeptBodies
+{
+    public List<ReadOnlyMemory<byte>> Bodies { get; } = [];
+}
+
+/// <summary>Keeps every body it is given, as a function that queues work for later might.</summary>
+public sealed class KeepBody(KeptBodies kept) : IEventFunction<ReadOnlyMemory<byte>>
+{
+    public Task HandleAsync(FunctionEvent<ReadOnlyMemory<byte>> functionEvent, FunctionContext context, CancellationToken cancellationToken)
+    {
+        lock (kept.Bodies)
+        {
+            kept.Bodies.Add(functionEvent.Data);
+        }
+
+        return Task.CompletedTask;
     }
 }

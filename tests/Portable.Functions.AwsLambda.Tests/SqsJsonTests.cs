@@ -36,6 +36,44 @@ public sealed class SqsJsonTests
     }
 
     [Fact]
+    public void ReadEvent_RentedBodies_AreTheSameBytes_AndFailTheSameWay()
+    {
+        // Bodies as SQS delivers them (escaped JSON, text, non-ASCII, empty, null) and ones no reader may accept.
+        string[] bodies =
+        [
+            "{\\\"orderId\\\":\\\"o-1\\\",\\\"note\\\":\\\"a\\\\nb\\\"}", "plain text", "caf\\u00e9 \\ud83d\\ude00 é", "", "\\/\\b\\f\\t",
+        ];
+        var cases = bodies.Select(body => $$"""{"Records":[{"messageId":"m","body":"{{body}}"},{"messageId":"n","body":null}]}""")
+            .Concat(["{\"Records\":[{\"messageId\":\"m\",\"body\":\"\\ud800\"}]}", "{\"Records\":[{\"messageId\":\"m\",\"body\":7}]}"]);
+
+        foreach (var json in cases)
+        {
+            var payload = Encoding.UTF8.GetBytes(json);
+            List<SqsRecord?>? exact = null, rented = null;
+            Exception? exactError = Record.Exception(() => exact = SqsJson.ReadEvent(payload).Records);
+            Exception? rentedError = Record.Exception(() => rented = SqsJson.ReadEvent(payload, rentBodies: true).Records);
+
+            Assert.Equal(exactError?.GetType(), rentedError?.GetType());
+            Assert.Equal(exactError?.Message, rentedError?.Message);
+            if (exact is null)
+            {
+                continue;
+            }
+
+            Assert.Equal(exact.Count, rented!.Count);
+            for (var i = 0; i < exact.Count; i++)
+            {
+                Assert.Null(rented[i]!.Body);
+                Assert.Equal(exact[i]!.Body, rented[i]!.RentedBody?.ToArray());
+                if (rented[i]!.RentedBody is { } segment)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(segment.Array!);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ReadEvent_NullRecordsUnknownShapesAndNullAttributes_AreReadAsTheSerializerDid()
     {
         const string payload = """

@@ -140,6 +140,50 @@ internal static class EnvelopeReader
         return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw new JsonException("The text is not valid UTF-8.", path, null, null);
     }
 
+    /// <summary>
+    /// A string's text as UTF-8 bytes (unescaped), in an array rented from the shared pool that the caller returns once
+    /// nothing reads it (<see cref="EventItem.ReturnRented"/>); <see langword="null"/> for a JSON <c>null</c>.
+    /// </summary>
+    internal static ArraySegment<byte>? ReadUtf8Rented(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw WrongType(path, "a string");
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length); // unescaping never lengthens the text
+        int length;
+        try
+        {
+            length = reader.ValueIsEscaped ? reader.CopyString(rented) : Copy(reader.ValueSpan, rented);
+        }
+        catch (InvalidOperationException)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw new JsonException("The text is not valid UTF-8.", path, null, null);
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(rented.AsSpan(0, length)))
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw new JsonException("The text is not valid UTF-8.", path, null, null);
+        }
+
+        return new ArraySegment<byte>(rented, 0, length);
+
+        static int Copy(ReadOnlySpan<byte> value, byte[] into)
+        {
+            value.CopyTo(into);
+            return value.Length;
+        }
+    }
+
     internal static bool ReadBoolean(ref Utf8JsonReader reader, string path)
     {
         reader.Read();

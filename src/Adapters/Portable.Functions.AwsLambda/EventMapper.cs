@@ -22,7 +22,23 @@ internal enum BatchMode
 }
 
 /// <summary>One event of a batch, with the identifier a batch item failure names it by.</summary>
-internal readonly record struct EventItem(FunctionEventEnvelope Envelope, string ItemIdentifier);
+internal readonly record struct EventItem(FunctionEventEnvelope Envelope, string ItemIdentifier, byte[]? Rented = null)
+{
+    /// <summary>
+    /// Gives the item's rented data back to the pool once its invocation is over; only for a function whose data
+    /// binding copies what it keeps (anything but <see cref="ReadOnlyMemory{T}"/> of bytes).
+    /// </summary>
+    public void ReturnRented()
+    {
+        if (Rented is { } rented)
+        {
+#if DEBUG
+            rented.AsSpan().Fill((byte)'#'); // data read after it was given back reads as garbage in tests
+#endif
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}
 
 /// <summary>The events an AWS event carries, and how their failures are reported.</summary>
 internal sealed record EventBatch(EventItem[] Items, BatchMode Mode, FunctionTrigger Trigger);
@@ -39,11 +55,15 @@ internal static class EventMapper
     public const string JsonMediaType = "application/json";
 
     /// <exception cref="JsonException">The payload is not a valid event of <paramref name="source"/>.</exception>
-    public static EventBatch Read(LambdaEventSource source, ReadOnlySpan<byte> payload)
+    /// <param name="source">The event's source.</param>
+    /// <param name="payload">The event.</param>
+    /// <param name="rentData">Whether an SQS record's body may go into an array rented from the shared pool, which the
+    /// caller returns (<see cref="EventItem.ReturnRented"/>) once the record's invocation is over.</param>
+    public static EventBatch Read(LambdaEventSource source, ReadOnlySpan<byte> payload, bool rentData = false)
     {
         try
         {
-            return ReadCore(source, payload);
+            return ReadCore(source, payload, rentData);
         }
         catch (InvalidOperationException exception)
         {
@@ -51,9 +71,9 @@ internal static class EventMapper
         }
     }
 
-    private static EventBatch ReadCore(LambdaEventSource source, ReadOnlySpan<byte> payload) => source switch
+    private static EventBatch ReadCore(LambdaEventSource source, ReadOnlySpan<byte> payload, bool rentData) => source switch
     {
-        LambdaEventSource.Sqs => ReadSqs(payload),
+        LambdaEventSource.Sqs => ReadSqs(payload, rentData),
         LambdaEventSource.Sns => ReadSns(payload),
         LambdaEventSource.S3 => ReadS3(payload),
         LambdaEventSource.EventBridge => ReadEventBridge(payload),
@@ -62,9 +82,9 @@ internal static class EventMapper
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Not an event source."),
     };
 
-    public static EventBatch ReadSqs(ReadOnlySpan<byte> payload)
+    public static EventBatch ReadSqs(ReadOnlySpan<byte> payload, bool rentBodies = false)
     {
-        var records = SqsJson.ReadEvent(payload).Records ?? throw new JsonException("The SQS event has no Records.");
+        var records = SqsJson.ReadEvent(payload, rentBodies).Records ?? throw new JsonException("The SQS event has no Records.");
         var items = new EventItem[records.Count];
         var fifo = false;
         for (var i = 0; i < items.Length; i++)
@@ -113,17 +133,17 @@ internal static class EventMapper
                 }
             }
 
-            var body = record.Body ?? [];
+            ReadOnlyMemory<byte> body = record.RentedBody is { } rented ? rented : record.Body ?? [];
             items[i] = new EventItem(new FunctionEventEnvelope
             {
                 Id = messageId,
                 Source = record.EventSourceArn ?? "aws:sqs",
                 Type = SqsType,
                 Time = time,
-                DataContentType = SniffContentType(body),
+                DataContentType = SniffContentType(body.Span),
                 Extensions = extensions,
                 Data = body,
-            }, messageId);
+            }, messageId, record.RentedBody?.Array);
             fifo |= record.EventSourceArn?.EndsWith(".fifo", StringComparison.Ordinal) == true;
         }
 

@@ -73,6 +73,9 @@ internal sealed class SqsRecord
     /// <summary>The body's text as UTF-8 (unescaped), as the function receives it.</summary>
     public byte[]? Body { get; set; }
 
+    /// <summary>The body read into an array rented from the shared pool instead of <see cref="Body"/>, when asked for.</summary>
+    public ArraySegment<byte>? RentedBody { get; set; }
+
     public Dictionary<string, string?>? Attributes { get; set; }
 
     public Dictionary<string, SqsMessageAttribute?>? MessageAttributes { get; set; }

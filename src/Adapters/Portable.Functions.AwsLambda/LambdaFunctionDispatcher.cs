@@ -19,6 +19,7 @@ internal sealed class LambdaFunctionDispatcher
     private readonly FunctionInvoker _function;
     private readonly LambdaEventSource _declaredSource;
     private readonly int _batchConcurrency;
+    private readonly bool _rentEventData;
     private readonly bool _includeDetails;
     private readonly string _directPath;
     private readonly RuntimeApiClient? _client;
@@ -31,6 +32,9 @@ internal sealed class LambdaFunctionDispatcher
         _function = function;
         _declaredSource = options.GetEventSource(function.Name);
         _batchConcurrency = Math.Max(1, options.BatchConcurrency);
+        // The data binding copies whatever it keeps, except into ReadOnlyMemory<byte>, which is the buffer itself.
+        _rentEventData = function.Kind == FunctionKind.Event
+            && function.InputType != typeof(ReadOnlyMemory<byte>) && function.InputType != typeof(ReadOnlyMemory<byte>?);
         _includeDetails = functionsOptions.IncludeExceptionDetails;
         _directPath = "/" + function.Name;
     }
@@ -248,7 +252,7 @@ internal sealed class LambdaFunctionDispatcher
                 $"Function '{_function.Name}' is a {_function.Kind.ToString().ToLowerInvariant()} function; {source} events need an event function (IEventFunction<TData>)."));
         }
 
-        var batch = EventMapper.Read(source, next.Event);
+        var batch = EventMapper.Read(source, next.Event, _rentEventData);
         var items = batch.Items;
         var shared = CreateInvocation(next, feature, batch.Trigger, null);
         switch (batch.Mode)
@@ -343,11 +347,21 @@ internal sealed class LambdaFunctionDispatcher
     /// Invokes one record: with the batch's shared invocation (read-only once made, so records running concurrently can
     /// share it), or with one of its own when the record carries its own trace.
     /// </summary>
-    private ValueTask<FunctionResult> InvokeItemAsync(EventItem item, FunctionInvocation shared, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken) =>
-        _function.InvokeEventAsync(
-            item.Envelope,
-            item.Envelope.TraceParent is { } own ? CreateInvocation(next, feature, shared.Trigger, own) : shared,
-            cancellationToken);
+    /// <remarks>A record's data read into a rented array goes back to the pool when its invocation is over.</remarks>
+    private async ValueTask<FunctionResult> InvokeItemAsync(EventItem item, FunctionInvocation shared, RuntimeInvocation next, LambdaInvocationFeature feature, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _function.InvokeEventAsync(
+                item.Envelope,
+                item.Envelope.TraceParent is { } own ? CreateInvocation(next, feature, shared.Trigger, own) : shared,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            item.ReturnRented();
+        }
+    }
 
     /// <summary>A record's own trace (an SQS message's <c>AWSTraceHeader</c>) wins over the invocation's X-Ray header.</summary>
     private static FunctionInvocation CreateInvocation(RuntimeInvocation next, LambdaInvocationFeature feature, FunctionTrigger? trigger, string? ownTraceParent,

@@ -17,9 +17,12 @@ internal static class SqsJson
         "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp", "AWSTraceHeader",
         "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "DeadLetterQueueSourceArn");
 
-    public static SqsEvent ReadEvent(ReadOnlySpan<byte> payload) => new() { Records = ReadRecords<SqsRecord>(payload, ReadRecord) };
+    /// <param name="payload">The event.</param>
+    /// <param name="rentBodies">Whether each body goes into an array rented from the shared pool (<see cref="SqsRecord.RentedBody"/>).</param>
+    public static SqsEvent ReadEvent(ReadOnlySpan<byte> payload, bool rentBodies = false) =>
+        new() { Records = ReadRecords<SqsRecord>(payload, rentBodies ? static (ref reader) => ReadRecord(ref reader, rentBodies: true) : static (ref reader) => ReadRecord(ref reader, rentBodies: false)) };
 
-    private static SqsRecord ReadRecord(ref Utf8JsonReader reader)
+    private static SqsRecord ReadRecord(ref Utf8JsonReader reader, bool rentBodies)
     {
         var record = new SqsRecord();
         while (NextMember(ref reader))
@@ -30,7 +33,14 @@ internal static class SqsJson
             }
             else if (reader.ValueTextEquals("body"u8))
             {
-                record.Body = ReadUtf8(ref reader, ".body");
+                if (rentBodies)
+                {
+                    record.RentedBody = ReadUtf8Rented(ref reader, ".body");
+                }
+                else
+                {
+                    record.Body = ReadUtf8(ref reader, ".body");
+                }
             }
             else if (reader.ValueTextEquals("attributes"u8))
             {
