@@ -57,6 +57,54 @@ public sealed class StreamRecordJsonTests
     }
 
     [Fact]
+    public void KinesisReadEvent_RentedData_IsTheSameBytes_AndTheSameErrors_AsTheStringPath()
+    {
+        // Plain base64 is decoded straight into a pooled array; everything else must be decided as the string path
+        // decides it: whitespace, escapes, bad padding, characters outside the alphabet, other types, empty data.
+        var random = new Random(20261203);
+        var values = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = new byte[random.Next(0, 200)];
+            random.NextBytes(bytes);
+            var text = Convert.ToBase64String(bytes);
+            values.Add($"\"{text}\"");
+            if (text.Length > 4)
+            {
+                var at = random.Next(1, text.Length - 1);
+                values.Add($"\"{text[..at]} {text[at..]}\"");                  // whitespace inside
+                values.Add($"\"{text[..at]}\\n{text[at..]}\"");                 // an escaped new line inside
+                values.Add($"\"{text[..at]}{"*#-_."[i % 5]}{text[at..]}\"");     // outside the alphabet
+                values.Add($"\"{text[..^1]}\"");                                // cut short
+                values.Add($"\"{text.Replace("/", "\\/", StringComparison.Ordinal)}\""); // an escaped solidus
+            }
+        }
+
+        values.AddRange(["\"\"", "null", "7", "\"=\"", "\"QQ\"", "\"QQ=\"", "\"QR==\"", "\"QQ==QQ==\"", "\" QQ== \"", "\"\\u0051Q==\""]);
+
+        var decodedStraight = 0;
+        foreach (var value in values)
+        {
+            var payload = Encoding.UTF8.GetBytes($$$"""{"Records":[{"eventID":"e","kinesis":{"sequenceNumber":"1","data":{{{value}}}}}]}""");
+            EventBatch? exact = null, rented = null;
+            var exactError = Record.Exception(() => exact = EventMapper.ReadKinesis(payload));
+            var rentedError = Record.Exception(() => rented = EventMapper.ReadKinesis(payload, rentData: true));
+
+            Assert.Equal(exactError?.GetType(), rentedError?.GetType());
+            Assert.Equal(exactError?.Message, rentedError?.Message);
+            if (exact is not null)
+            {
+                Assert.Equal(exact.Items[0].Envelope.Data.ToArray(), rented!.Items[0].Envelope.Data.ToArray());
+                Assert.Equal(exact.Items[0].Envelope.DataContentType, rented.Items[0].Envelope.DataContentType);
+                decodedStraight += rented.Items[0].Rented is null ? 0 : 1;
+                rented.Items[0].ReturnRented();
+            }
+        }
+
+        Assert.InRange(decodedStraight, 300, values.Count - 1); // every plain value took the pooled path, not all values
+    }
+
+    [Fact]
     public void ReadRecords_NumbersAsStrings_NullsAndUnknownShapes_AreReadAsTheSerializerDid()
     {
         var s3 = S3Json.ReadRecords(Encoding.UTF8.GetBytes("""{"Records":[null,{"s3":{"object":{"size":"1024","x":{}},"bucket":null},"glacierEventData":[1]}]}"""))!;

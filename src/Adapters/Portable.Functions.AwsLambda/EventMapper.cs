@@ -77,7 +77,7 @@ internal static class EventMapper
         LambdaEventSource.Sns => ReadSns(payload),
         LambdaEventSource.S3 => ReadS3(payload),
         LambdaEventSource.EventBridge => ReadEventBridge(payload),
-        LambdaEventSource.Kinesis => ReadKinesis(payload),
+        LambdaEventSource.Kinesis => ReadKinesis(payload, rentData),
         LambdaEventSource.DynamoDbStreams => ReadDynamoDb(payload),
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Not an event source."),
     };
@@ -261,23 +261,30 @@ internal static class EventMapper
         return new EventBatch([new EventItem(envelope, id)], BatchMode.WholeEvent, scheduled ? FunctionTrigger.Timer : FunctionTrigger.PubSub);
     }
 
-    public static EventBatch ReadKinesis(ReadOnlySpan<byte> payload)
+    public static EventBatch ReadKinesis(ReadOnlySpan<byte> payload, bool rentData = false)
     {
-        var records = KinesisJson.ReadRecords(payload) ?? throw new JsonException("The Kinesis event has no Records.");
+        var records = KinesisJson.ReadRecords(payload, rentData) ?? throw new JsonException("The Kinesis event has no Records.");
         var items = new EventItem[records.Count];
         for (var i = 0; i < items.Length; i++)
         {
             var record = records[i] ?? throw new JsonException($"Kinesis record {i} is null.");
             var kinesis = record.Kinesis ?? throw new JsonException($"Kinesis record {i} has no kinesis member.");
             var sequenceNumber = kinesis.SequenceNumber ?? throw new JsonException($"Kinesis record {i} has no sequenceNumber.");
-            byte[] data;
-            try
+            ReadOnlyMemory<byte> data;
+            if (kinesis.RentedData is { } rented)
             {
-                data = Convert.FromBase64String(kinesis.Data ?? string.Empty);
+                data = rented;
             }
-            catch (FormatException)
+            else
             {
-                throw new JsonException($"Kinesis record {i} has data that is not valid base64.");
+                try
+                {
+                    data = Convert.FromBase64String(kinesis.Data ?? string.Empty);
+                }
+                catch (FormatException)
+                {
+                    throw new JsonException($"Kinesis record {i} has data that is not valid base64.");
+                }
             }
 
             var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -291,10 +298,10 @@ internal static class EventMapper
                 Type = KinesisType,
                 Subject = kinesis.PartitionKey,
                 Time = kinesis.ApproximateArrivalTimestamp is { } arrival ? FromEpochMilliseconds(arrival * 1000) : null,
-                DataContentType = SniffContentType(data),
+                DataContentType = SniffContentType(data.Span),
                 Extensions = extensions,
                 Data = data,
-            }, sequenceNumber);
+            }, sequenceNumber, kinesis.RentedData?.Array);
         }
 
         return new EventBatch(items, BatchMode.OrderedCheckpoint, FunctionTrigger.PubSub);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using static Portable.Functions.AwsLambda.EnvelopeReader;
 
@@ -7,9 +9,12 @@ namespace Portable.Functions.AwsLambda;
 internal static class KinesisJson
 {
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
-    public static List<KinesisRecord?>? ReadRecords(ReadOnlySpan<byte> payload) => EnvelopeReader.ReadRecords<KinesisRecord>(payload, ReadRecord);
+    /// <param name="payload">The event.</param>
+    /// <param name="rentData">Whether each record's data may be decoded into an array rented from the shared pool (<see cref="KinesisData.RentedData"/>).</param>
+    public static List<KinesisRecord?>? ReadRecords(ReadOnlySpan<byte> payload, bool rentData = false) =>
+        EnvelopeReader.ReadRecords<KinesisRecord>(payload, rentData ? static (ref reader) => ReadRecord(ref reader, rentData: true) : static (ref reader) => ReadRecord(ref reader, rentData: false));
 
-    private static KinesisRecord ReadRecord(ref Utf8JsonReader reader)
+    private static KinesisRecord ReadRecord(ref Utf8JsonReader reader, bool rentData)
     {
         var record = new KinesisRecord();
         while (NextMember(ref reader))
@@ -28,7 +33,7 @@ internal static class KinesisJson
             }
             else if (reader.ValueTextEquals("kinesis"u8))
             {
-                record.Kinesis = ReadData(ref reader);
+                record.Kinesis = ReadData(ref reader, rentData);
             }
             else
             {
@@ -39,7 +44,7 @@ internal static class KinesisJson
         return record;
     }
 
-    private static KinesisData? ReadData(ref Utf8JsonReader reader)
+    private static KinesisData? ReadData(ref Utf8JsonReader reader, bool rentData)
     {
         if (!ReadStart(ref reader, JsonTokenType.StartObject, ".kinesis"))
         {
@@ -58,7 +63,10 @@ internal static class KinesisJson
             }
             else if (reader.ValueTextEquals("data"u8))
             {
-                data.Data = ReadString(ref reader, ".kinesis.data");
+                if (!(rentData && TryDecodeRented(ref reader, data)))
+                {
+                    data.Data = ReadString(ref reader, ".kinesis.data");
+                }
             }
             else if (reader.ValueTextEquals("approximateArrivalTimestamp"u8))
             {
@@ -71,5 +79,32 @@ internal static class KinesisJson
         }
 
         return data;
+    }
+
+    /// <summary>
+    /// Decodes the usual data — a plain base64 string — straight from the event's bytes into a rented array, without the
+    /// base64 text as a string or an array of its own; anything else (escapes, whitespace, invalid base64, another
+    /// type) is left for the string path, which decides and words it as before.
+    /// </summary>
+    private static bool TryDecodeRented(ref Utf8JsonReader reader, KinesisData data)
+    {
+        var ahead = reader;
+        ahead.Read();
+        if (ahead.TokenType != JsonTokenType.String || ahead.ValueIsEscaped)
+        {
+            return false;
+        }
+
+        var text = ahead.ValueSpan;
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(text.Length)));
+        if (Base64.DecodeFromUtf8(text, rented, out var consumed, out var written) != OperationStatus.Done || consumed != text.Length)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            return false;
+        }
+
+        data.RentedData = new ArraySegment<byte>(rented, 0, written);
+        reader = ahead;
+        return true;
     }
 }

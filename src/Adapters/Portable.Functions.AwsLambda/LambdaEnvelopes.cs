@@ -208,6 +208,9 @@ internal sealed class KinesisData
 
     public string? Data { get; set; }
 
+    /// <summary>The data decoded into an array rented from the shared pool instead of <see cref="Data"/>, when asked for and plain base64.</summary>
+    public ArraySegment<byte>? RentedData { get; set; }
+
     public double? ApproximateArrivalTimestamp { get; set; }
 }
 
