@@ -89,6 +89,43 @@ public sealed class EventMapperTests
         Assert.Equal("v3.L4kqtJlcpXroDTDmpUMLUo", change.Version);
     }
 
+    [Theory]
+    [InlineData(LambdaEventSource.Sqs, "sqs.json")]
+    [InlineData(LambdaEventSource.Sqs, "sqs-fifo.json")]
+    [InlineData(LambdaEventSource.Sns, "sns.json")]
+    [InlineData(LambdaEventSource.Kinesis, "kinesis.json")]
+    [InlineData(LambdaEventSource.DynamoDbStreams, "dynamodb.json")]
+    [InlineData(LambdaEventSource.Sqs, "aws:sqs-event.json")]
+    [InlineData(LambdaEventSource.Sns, "aws:sns-event.json")]
+    [InlineData(LambdaEventSource.Kinesis, "aws:kinesis-event.json")]
+    [InlineData(LambdaEventSource.DynamoDbStreams, "aws:dynamodb-event.json")]
+    public void Read_RentedData_MapsEveryRecordAsTheExactArraysDo(LambdaEventSource source, string fixture)
+    {
+        // Our fixtures and AWS's own samples: the pooled data is byte for byte the data of its own array, every
+        // record's envelope otherwise the same, and every record's data is pooled.
+        var payload = fixture.StartsWith("aws:", StringComparison.Ordinal)
+            ? File.ReadAllBytes(Path.Combine(Fixtures.AwsVectorsDirectory(), fixture[4..]))
+            : Fixtures.Bytes(fixture);
+
+        var exact = EventMapper.Read(source, payload);
+        var rented = EventMapper.Read(source, payload, rentData: true);
+
+        Assert.Equal(exact.Mode, rented.Mode);
+        Assert.Equal(exact.Items.Length, rented.Items.Length);
+        for (var i = 0; i < exact.Items.Length; i++)
+        {
+            var (a, b) = (exact.Items[i], rented.Items[i]);
+            Assert.Null(a.Rented);
+            Assert.NotNull(b.Rented);
+            Assert.Equal(a.ItemIdentifier, b.ItemIdentifier);
+            Assert.Equal((a.Envelope.Id, a.Envelope.Source, a.Envelope.Type, a.Envelope.Subject, a.Envelope.Time, a.Envelope.DataContentType),
+                (b.Envelope.Id, b.Envelope.Source, b.Envelope.Type, b.Envelope.Subject, b.Envelope.Time, b.Envelope.DataContentType));
+            Assert.Equal(a.Envelope.Extensions, b.Envelope.Extensions);
+            Assert.Equal(a.Envelope.Data.ToArray(), b.Envelope.Data.ToArray());
+            b.ReturnRented();
+        }
+    }
+
     [Fact]
     public async Task ScheduledEvent_ReachesATimerFunction_AsAScheduleTick()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -74,11 +75,11 @@ internal static class EventMapper
     private static EventBatch ReadCore(LambdaEventSource source, ReadOnlySpan<byte> payload, bool rentData) => source switch
     {
         LambdaEventSource.Sqs => ReadSqs(payload, rentData),
-        LambdaEventSource.Sns => ReadSns(payload),
+        LambdaEventSource.Sns => ReadSns(payload, rentData),
         LambdaEventSource.S3 => ReadS3(payload),
         LambdaEventSource.EventBridge => ReadEventBridge(payload),
         LambdaEventSource.Kinesis => ReadKinesis(payload, rentData),
-        LambdaEventSource.DynamoDbStreams => ReadDynamoDb(payload),
+        LambdaEventSource.DynamoDbStreams => ReadDynamoDb(payload, rentData),
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Not an event source."),
     };
 
@@ -150,9 +151,9 @@ internal static class EventMapper
         return new EventBatch(items, fifo ? BatchMode.OrderedRest : BatchMode.EachRecord, FunctionTrigger.PubSub);
     }
 
-    public static EventBatch ReadSns(ReadOnlySpan<byte> payload)
+    public static EventBatch ReadSns(ReadOnlySpan<byte> payload, bool rentMessages = false)
     {
-        var records = SnsJson.ReadEvent(payload).Records ?? throw new JsonException("The SNS event has no Records.");
+        var records = SnsJson.ReadEvent(payload, rentMessages).Records ?? throw new JsonException("The SNS event has no Records.");
         var items = new EventItem[records.Count];
         for (var i = 0; i < items.Length; i++)
         {
@@ -168,7 +169,7 @@ internal static class EventMapper
                 }
             }
 
-            var body = message.Message ?? [];
+            ReadOnlyMemory<byte> body = message.RentedMessage is { } rented ? rented : message.Message ?? [];
             items[i] = new EventItem(new FunctionEventEnvelope
             {
                 Id = messageId,
@@ -176,10 +177,10 @@ internal static class EventMapper
                 Type = SnsType,
                 Subject = string.IsNullOrEmpty(message.Subject) ? null : message.Subject,
                 Time = ParseTime(message.Timestamp),
-                DataContentType = SniffContentType(body),
+                DataContentType = SniffContentType(body.Span),
                 Extensions = extensions,
                 Data = body,
-            }, messageId);
+            }, messageId, message.RentedMessage?.Array);
         }
 
         return new EventBatch(items, BatchMode.WholeEvent, FunctionTrigger.PubSub);
@@ -307,7 +308,7 @@ internal static class EventMapper
         return new EventBatch(items, BatchMode.OrderedCheckpoint, FunctionTrigger.PubSub);
     }
 
-    public static EventBatch ReadDynamoDb(ReadOnlySpan<byte> payload)
+    public static EventBatch ReadDynamoDb(ReadOnlySpan<byte> payload, bool rentData = false)
     {
         var records = DynamoDbJson.ReadRecords(payload) ?? throw new JsonException("The DynamoDB Streams event has no Records.");
         var items = new EventItem[records.Count];
@@ -333,6 +334,20 @@ internal static class EventMapper
                 AddIfSet(extensions, "streamviewtype", view.GetString());
             }
 
+            var raw = JsonMarshal.GetRawUtf8Value(stream);
+            byte[]? rentedData = null;
+            ReadOnlyMemory<byte> data;
+            if (rentData)
+            {
+                rentedData = ArrayPool<byte>.Shared.Rent(raw.Length);
+                raw.CopyTo(rentedData);
+                data = rentedData.AsMemory(0, raw.Length);
+            }
+            else
+            {
+                data = raw.ToArray();
+            }
+
             items[i] = new EventItem(new FunctionEventEnvelope
             {
                 Id = record.EventId ?? sequenceNumber,
@@ -341,8 +356,8 @@ internal static class EventMapper
                 Time = time,
                 DataContentType = JsonMediaType,
                 Extensions = extensions,
-                Data = JsonMarshal.GetRawUtf8Value(stream).ToArray(),
-            }, sequenceNumber);
+                Data = data,
+            }, sequenceNumber, rentedData);
         }
 
         return new EventBatch(items, BatchMode.OrderedCheckpoint, FunctionTrigger.DataSource);

@@ -120,6 +120,9 @@ internal sealed class SnsMessage
     /// <summary>The message's text as UTF-8 (unescaped), as the function receives it.</summary>
     public byte[]? Message { get; set; }
 
+    /// <summary>The message read into an array rented from the shared pool instead of <see cref="Message"/>, when asked for.</summary>
+    public ArraySegment<byte>? RentedMessage { get; set; }
+
     public string? Timestamp { get; set; }
 
     /// <summary>Each message attribute's <c>Value</c>.</summary>

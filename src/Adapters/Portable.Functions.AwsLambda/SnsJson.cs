@@ -11,9 +11,12 @@ namespace Portable.Functions.AwsLambda;
 internal static class SnsJson
 {
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
-    public static SnsEvent ReadEvent(ReadOnlySpan<byte> payload) => new() { Records = ReadRecords<SnsRecord>(payload, ReadRecord) };
+    /// <param name="payload">The event.</param>
+    /// <param name="rentMessages">Whether each message goes into an array rented from the shared pool (<see cref="SnsMessage.RentedMessage"/>).</param>
+    public static SnsEvent ReadEvent(ReadOnlySpan<byte> payload, bool rentMessages = false) =>
+        new() { Records = ReadRecords<SnsRecord>(payload, rentMessages ? static (ref reader) => ReadRecord(ref reader, rentMessages: true) : static (ref reader) => ReadRecord(ref reader, rentMessages: false)) };
 
-    private static SnsRecord ReadRecord(ref Utf8JsonReader reader)
+    private static SnsRecord ReadRecord(ref Utf8JsonReader reader, bool rentMessages)
     {
         var record = new SnsRecord();
         while (NextMember(ref reader))
@@ -24,7 +27,7 @@ internal static class SnsJson
             }
             else if (reader.ValueTextEquals("Sns"u8))
             {
-                record.Sns = ReadMessage(ref reader);
+                record.Sns = ReadMessage(ref reader, rentMessages);
             }
             else
             {
@@ -35,7 +38,7 @@ internal static class SnsJson
         return record;
     }
 
-    private static SnsMessage? ReadMessage(ref Utf8JsonReader reader)
+    private static SnsMessage? ReadMessage(ref Utf8JsonReader reader, bool rentMessage)
     {
         if (!ReadStart(ref reader, JsonTokenType.StartObject, ".Sns"))
         {
@@ -58,7 +61,14 @@ internal static class SnsJson
             }
             else if (reader.ValueTextEquals("Message"u8))
             {
-                message.Message = ReadUtf8(ref reader, ".Sns.Message");
+                if (rentMessage)
+                {
+                    message.RentedMessage = ReadUtf8Rented(ref reader, ".Sns.Message");
+                }
+                else
+                {
+                    message.Message = ReadUtf8(ref reader, ".Sns.Message");
+                }
             }
             else if (reader.ValueTextEquals("Timestamp"u8))
             {
