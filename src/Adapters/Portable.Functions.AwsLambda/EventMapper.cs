@@ -36,7 +36,10 @@ internal readonly record struct EventItem(FunctionEventEnvelope Envelope, string
 #if DEBUG
             rented.AsSpan().Fill((byte)'#'); // data read after it was given back reads as garbage in tests
 #endif
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            if (rented.Length <= LambdaOutcome.MaxKeptRented)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 }

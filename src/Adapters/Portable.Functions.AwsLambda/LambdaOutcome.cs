@@ -53,7 +53,7 @@ internal readonly struct LambdaOutcome
     }
 
     /// <summary>A rented array larger than this (a response of megabytes) is left to the collector rather than kept in the pool.</summary>
-    private const int MaxKeptRented = 1024 * 1024;
+    public const int MaxKeptRented = 1024 * 1024;
 
     /// <summary>Gets an outcome already sent (a streamed response, ended cleanly or with its error trailers): nothing is left to post.</summary>
     public static LambdaOutcome Answered { get; } = new(default, null, default, xrayCause: null, answered: true);
