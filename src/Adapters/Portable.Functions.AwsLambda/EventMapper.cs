@@ -61,8 +61,9 @@ internal static class EventMapper
     /// <exception cref="JsonException">The payload is not a valid event of <paramref name="source"/>.</exception>
     /// <param name="source">The event's source.</param>
     /// <param name="payload">The event.</param>
-    /// <param name="rentData">Whether an SQS record's body may go into an array rented from the shared pool, which the
-    /// caller returns (<see cref="EventItem.ReturnRented"/>) once the record's invocation is over.</param>
+    /// <param name="rentData">Whether a record's data (an SQS body, an SNS message, Kinesis data, a DynamoDB Streams
+    /// record) may go into an array rented from the shared pool, which the caller returns
+    /// (<see cref="EventItem.ReturnRented"/>) once the record's invocation is over.</param>
     public static EventBatch Read(LambdaEventSource source, ReadOnlySpan<byte> payload, bool rentData = false)
     {
         try
