@@ -101,15 +101,9 @@ internal static class EnvelopeReader
     /// <summary>A string's text as UTF-8 bytes (unescaped): the body is passed on as bytes, never through a .NET string.</summary>
     internal static byte[]? ReadUtf8(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStringToken(ref reader, path))
         {
             return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw WrongType(path, "a string");
         }
 
         byte[] bytes;
@@ -121,11 +115,7 @@ internal static class EnvelopeReader
             var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
             try
             {
-                bytes = rented.AsSpan(0, reader.CopyString(rented)).ToArray();
-            }
-            catch (InvalidOperationException)
-            {
-                throw new JsonException("The text is not valid UTF-8.", path, null, null);
+                bytes = rented.AsSpan(0, Unescape(ref reader, rented, path)).ToArray();
             }
             finally
             {
@@ -137,45 +127,32 @@ internal static class EnvelopeReader
             bytes = reader.ValueSpan.ToArray();
         }
 
-        return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw new JsonException("The text is not valid UTF-8.", path, null, null);
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw NotUtf8(path);
     }
 
     /// <summary>
-    /// A string's text as UTF-8 bytes (unescaped), in an array rented from the shared pool that the caller returns once
-    /// nothing reads it (<see cref="EventItem.ReturnRented"/>); <see langword="null"/> for a JSON <c>null</c>.
+    /// A string's text as UTF-8 bytes (unescaped), as <see cref="ReadUtf8"/> reads it, in an array rented from the shared
+    /// pool that the caller returns once nothing reads it (<see cref="EventItem.ReturnRented"/>); <see langword="null"/>
+    /// for a JSON <c>null</c>.
     /// </summary>
     internal static ArraySegment<byte>? ReadUtf8Rented(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!ReadStringToken(ref reader, path))
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw WrongType(path, "a string");
-        }
-
         var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length); // unescaping never lengthens the text
-        int length;
         try
         {
-            length = reader.ValueIsEscaped ? reader.CopyString(rented) : Copy(reader.ValueSpan, rented);
+            var length = reader.ValueIsEscaped ? Unescape(ref reader, rented, path) : Copy(reader.ValueSpan, rented);
+            return System.Text.Unicode.Utf8.IsValid(rented.AsSpan(0, length)) ? new ArraySegment<byte>(rented, 0, length) : throw NotUtf8(path);
         }
-        catch (InvalidOperationException)
+        catch
         {
-            ArrayPool<byte>.Shared.Return(rented);
-            throw new JsonException("The text is not valid UTF-8.", path, null, null);
+            RentedArrays.Return(rented);
+            throw;
         }
-
-        if (!System.Text.Unicode.Utf8.IsValid(rented.AsSpan(0, length)))
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-            throw new JsonException("The text is not valid UTF-8.", path, null, null);
-        }
-
-        return new ArraySegment<byte>(rented, 0, length);
 
         static int Copy(ReadOnlySpan<byte> value, byte[] into)
         {
@@ -183,6 +160,32 @@ internal static class EnvelopeReader
             return value.Length;
         }
     }
+
+    /// <summary>Reads a member that must be a string or <c>null</c>: <see langword="false"/> for <c>null</c>.</summary>
+    private static bool ReadStringToken(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.Null => false,
+            JsonTokenType.String => true,
+            _ => throw WrongType(path, "a string"),
+        };
+    }
+
+    private static int Unescape(ref Utf8JsonReader reader, byte[] into, string path)
+    {
+        try
+        {
+            return reader.CopyString(into);
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotUtf8(path);
+        }
+    }
+
+    private static JsonException NotUtf8(string path) => new("The text is not valid UTF-8.", path, null, null);
 
     internal static bool ReadBoolean(ref Utf8JsonReader reader, string path)
     {

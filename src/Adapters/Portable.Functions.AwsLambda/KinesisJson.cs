@@ -99,7 +99,7 @@ internal static class KinesisJson
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(text.Length)));
         if (Base64.DecodeFromUtf8(text, rented, out var consumed, out var written) != OperationStatus.Done || consumed != text.Length)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            RentedArrays.Return(rented);
             return false;
         }
 

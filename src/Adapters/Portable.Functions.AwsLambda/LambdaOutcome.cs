@@ -43,17 +43,11 @@ internal readonly struct LambdaOutcome
     public void Release()
     {
         _owner?.Dispose();
-        if (_rented is { Length: <= MaxKeptRented } rented)
+        if (_rented is { } rented)
         {
-#if DEBUG
-            rented.AsSpan().Fill((byte)'#'); // an envelope read after it was given back reads as garbage in tests
-#endif
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            RentedArrays.Return(rented);
         }
     }
-
-    /// <summary>A rented array larger than this (a response of megabytes) is left to the collector rather than kept in the pool.</summary>
-    public const int MaxKeptRented = 1024 * 1024;
 
     /// <summary>Gets an outcome already sent (a streamed response, ended cleanly or with its error trailers): nothing is left to post.</summary>
     public static LambdaOutcome Answered { get; } = new(default, null, default, xrayCause: null, answered: true);
