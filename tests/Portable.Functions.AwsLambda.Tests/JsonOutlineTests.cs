@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using CsCheck;
 
 namespace Portable.Functions.AwsLambda.Tests;
@@ -49,6 +50,83 @@ public sealed class JsonOutlineTests
             Assert.False(members.MoveNext(out _, out _));
             Assert.True(members.Failed);
         }, iter: 20_000);
+    }
+
+    [Fact]
+    public void Members_NestedValues_EndWhereTheReaderSaysTheyEnd()
+    {
+        // Objects and arrays nested up to five deep, with strings that hold brackets, quotes and backslashes, each member
+        // after padding that moves its marks to every place of a sixteen-byte block; System.Text.Json says where each
+        // top-level value ends.
+        var documents = Gen.Select(Gen.String[Gen.Char[" x"], 0, 33], NestedValue(5).Array[1, 6], (padding, values) => (padding, values));
+        documents.Sample(sample =>
+        {
+            var json = new StringBuilder($"{{\"p\":\"{sample.padding}\"");
+            for (var k = 0; k < sample.values.Length; k++)
+            {
+                json.Append(",\"m").Append(k).Append("\":").Append(sample.values[k]);
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(json.Append('}').ToString());
+            var expected = TopLevelValues(bytes);
+            Assert.True(JsonOutline.TryOpenObject(bytes, out var members));
+            foreach (var (name, value) in expected)
+            {
+                Assert.True(members.MoveNext(out var outlineName, out var outlineValue));
+                Assert.Equal(name, Encoding.UTF8.GetString(outlineName));
+                Assert.Equal(value, Encoding.UTF8.GetString(outlineValue));
+            }
+
+            Assert.False(members.MoveNext(out _, out _));
+            Assert.False(members.Failed);
+        }, iter: 20_000);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":[1,2]")] // the object is not closed
+    [InlineData("{\"a\":[1,\"]}\"")] // a bracket in a string closes nothing
+    [InlineData("{\"a\":[1,\"\\\"]}\"")] // nor after an escaped quote
+    [InlineData("{\"a\":[1,/* c */2]}")] // a comment
+    public void Members_ContainerWithoutItsEnd_Fails(string value)
+    {
+        var json = Encoding.UTF8.GetBytes($"{{\"p\":\"{new string('x', 20)}\",\"v\":{value}");
+        Assert.True(JsonOutline.TryOpenObject(json, out var members));
+        Assert.True(members.MoveNext(out _, out _));
+        Assert.False(members.MoveNext(out _, out _));
+        Assert.True(members.Failed);
+    }
+
+    // JSON text of a value: a number, a literal, a string of escapes and brackets, or an object or array of those.
+    private static Gen<string> NestedValue(int depth)
+    {
+        var text = Gen.OneOf([.. Pieces, "{", "}", "[", "]", "x{\\\"}", ",:"]).Array[0, 12].Select(parts => $"\"{string.Concat(parts)}\"");
+        var scalar = Gen.OneOf(Gen.OneOf<string>("1", "-2.5e3", "true", "false", "null"), text);
+        if (depth == 0)
+        {
+            return scalar;
+        }
+
+        var inner = NestedValue(depth - 1);
+        var array = inner.Array[0, 4].Select(items => $"[{string.Join(", ", items)}]");
+        var members = Gen.Select(text, inner, (name, value) => $"{name}:{value}").Array[0, 4].Select(items => $"{{ {string.Join(",", items)} }}");
+        return Gen.Frequency((3, scalar), (1, array), (1, members));
+    }
+
+    private static List<(string Name, string Value)> TopLevelValues(byte[] json)
+    {
+        var values = new List<(string, string)>();
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            values.Add((name, Encoding.UTF8.GetString(json, start, (int)reader.BytesConsumed - start)));
+        }
+
+        return values;
     }
 
     private static void AssertReadsAsThreeMembers(string padding, string text)
