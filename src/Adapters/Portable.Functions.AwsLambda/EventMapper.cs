@@ -91,7 +91,7 @@ internal static class EventMapper
             var record = records[i] ?? throw new JsonException($"SQS record {i} is null.");
             var messageId = record.MessageId ?? throw new JsonException($"SQS record {i} has no messageId.");
             // Sized once: the region, each attribute (the trace header two) and each message attribute.
-            var extensions = new Dictionary<string, string>(2 + (record.Attributes?.Count ?? 0) + (record.MessageAttributes?.Count ?? 0), StringComparer.Ordinal);
+            var extensions = new EventExtensions(2 + (record.Attributes?.Count ?? 0) + (record.MessageAttributes?.Count ?? 0));
             AddIfSet(extensions, "awsregion", record.AwsRegion);
             DateTimeOffset? time = null;
             if (record.Attributes is { Count: > 0 })
@@ -157,7 +157,7 @@ internal static class EventMapper
         {
             var message = records[i]?.Sns ?? throw new JsonException($"SNS record {i} has no Sns member.");
             var messageId = message.MessageId ?? throw new JsonException($"SNS record {i} has no MessageId.");
-            var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+            var extensions = new EventExtensions(1 + (message.MessageAttributes?.Count ?? 0));
             AddIfSet(extensions, "subscriptionarn", records[i]!.EventSubscriptionArn);
             if (message.MessageAttributes is { Count: > 0 })
             {
@@ -204,7 +204,7 @@ internal static class EventMapper
                 Version = string.IsNullOrEmpty(record.S3.Object.VersionId) ? null : record.S3.Object.VersionId,
             };
 
-            var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+            var extensions = new EventExtensions(2);
             AddIfSet(extensions, "awsregion", record.AwsRegion);
             AddIfSet(extensions, "sequencer", record.S3.Object.Sequencer);
             var requestId = record.ResponseElements?.GetValueOrDefault("x-amz-request-id");
@@ -235,12 +235,12 @@ internal static class EventMapper
         var source = bridge.Source ?? throw new JsonException("The EventBridge event has no source.");
         var detailType = bridge.DetailType ?? throw new JsonException("The EventBridge event has no detail-type.");
         var time = ParseTime(bridge.Time);
-        var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var extensions = new EventExtensions(3);
         AddIfSet(extensions, "awsregion", bridge.Region);
         AddIfSet(extensions, "awsaccount", bridge.Account);
         if (bridge.Resources is { Count: > 0 })
         {
-            extensions["resources"] = string.Join(",", bridge.Resources);
+            extensions.TryAdd("resources", string.Join(",", bridge.Resources));
         }
 
         var scheduled = source == "aws.events" && detailType == "Scheduled Event";
@@ -286,7 +286,7 @@ internal static class EventMapper
                 }
             }
 
-            var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+            var extensions = new EventExtensions(3);
             AddIfSet(extensions, "partitionkey", kinesis.PartitionKey);
             AddIfSet(extensions, "sequencenumber", sequenceNumber);
             AddIfSet(extensions, "awsregion", record.AwsRegion);
@@ -324,7 +324,7 @@ internal static class EventMapper
             DateTimeOffset? time = stream.TryGetProperty("ApproximateCreationDateTime", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetDouble(out var seconds)
                 ? FromEpochMilliseconds(seconds * 1000)
                 : null;
-            var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+            var extensions = new EventExtensions(3);
             AddIfSet(extensions, "sequencenumber", sequenceNumber);
             AddIfSet(extensions, "awsregion", record.AwsRegion);
             if (stream.TryGetProperty("StreamViewType", out var view) && view.ValueKind == JsonValueKind.String)
@@ -446,7 +446,7 @@ internal static class EventMapper
         });
     }
 
-    private static void AddIfSet(Dictionary<string, string> extensions, string name, string? value)
+    private static void AddIfSet(EventExtensions extensions, string name, string? value)
     {
         if (name.Length > 0 && !string.IsNullOrEmpty(value))
         {
