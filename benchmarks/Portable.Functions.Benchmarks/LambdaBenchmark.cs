@@ -22,6 +22,7 @@ public class LambdaBenchmark
     private static readonly JsonSerializerOptions AwsEscaping = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private Floor _floor = null!;
+    private EnvelopeFloor _envelopeFloor = null!;
     private ServiceProvider _services = null!;
     private LambdaFunctionDispatcher _http = null!;
     private LambdaFunctionDispatcher _sqs = null!;
@@ -33,6 +34,7 @@ public class LambdaBenchmark
     public void Setup()
     {
         _floor = new Floor();
+        _envelopeFloor = new EnvelopeFloor();
         _services = new ServiceCollection()
             .AddPortableFunctionsAwsLambda()
             .AddPortableFunctions(f => f
@@ -97,6 +99,7 @@ public class LambdaBenchmark
     public void Cleanup()
     {
         _floor.Dispose();
+        _envelopeFloor.Dispose();
         _services.Dispose();
     }
 
@@ -126,6 +129,9 @@ public class LambdaBenchmark
         return length;
     }
 
+    [Benchmark(Description = "lower bound: floor + the HTTP API envelope read once and written (EnvelopeFloor)")]
+    public Task<int> HttpApiLowerBoundAsync() => _envelopeFloor.HttpApiAsync(_httpEvent);
+
     [Benchmark(Description = "floor × 10 (an SQS batch's work)")]
     public async Task<int> FloorTimesTenAsync()
     {
@@ -137,6 +143,9 @@ public class LambdaBenchmark
 
         return total;
     }
+
+    [Benchmark(Description = "lower bound: the batch read once, ten bodies deserialized and handled (EnvelopeFloor)")]
+    public int SqsLowerBound() => _envelopeFloor.SqsBatch(_sqsEvent);
 
     [Benchmark(Description = "Lambda: SQS batch of 10 → batchItemFailures")]
     public async Task<int> SqsBatchAsync()

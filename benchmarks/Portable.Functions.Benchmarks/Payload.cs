@@ -44,15 +44,19 @@ public sealed class PriceOrder : IFunction<OrderRequest, OrderResponse>
 /// <summary>The event every event benchmark delivers the order to: it totals the order, as <see cref="PriceOrder"/> does.</summary>
 public sealed class RecordOrder : IEventFunction<OrderRequest>
 {
-    public Task HandleAsync(FunctionEvent<OrderRequest> functionEvent, FunctionContext context, CancellationToken cancellationToken)
+    public Task HandleAsync(FunctionEvent<OrderRequest> functionEvent, FunctionContext context, CancellationToken cancellationToken) =>
+        Total(functionEvent.Data) < 0 ? Task.FromException(new InvalidOperationException("negative")) : Task.CompletedTask;
+
+    /// <summary>The handler's work, for the lower bounds that call it without a context.</summary>
+    public static decimal Total(OrderRequest order)
     {
         decimal total = 0;
-        foreach (var line in functionEvent.Data.Lines)
+        foreach (var line in order.Lines)
         {
             total += line.Price * line.Quantity;
         }
 
-        return total < 0 ? Task.FromException(new InvalidOperationException("negative")) : Task.CompletedTask;
+        return total;
     }
 }
 
