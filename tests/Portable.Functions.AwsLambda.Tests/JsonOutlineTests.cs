@@ -19,8 +19,8 @@ public sealed class JsonOutlineTests
     [InlineData("{\\\"id\\\":\\\"a\\\\\\\\b\\\"}")]
     public void Members_StringWithEscapes_AtEveryOffset_EndsAtItsClosingQuote(string text)
     {
-        // The closing quote, and each escape before it, falls at every place of a sixteen-byte block.
-        for (var padding = 0; padding < 40; padding++)
+        // The closing quote, and each escape before it, falls at every place of a 64-byte chunk, and of the one after.
+        for (var padding = 0; padding < 140; padding++)
         {
             AssertReadsAsThreeMembers(new string('x', padding), text);
         }
@@ -31,6 +31,47 @@ public sealed class JsonOutlineTests
     {
         var texts = Gen.Select(Gen.String[Gen.Char["x"], 0, 33], Gen.OneOf(Pieces).Array[0, 60], (padding, pieces) => (padding, string.Concat(pieces)));
         texts.Sample(sample => AssertReadsAsThreeMembers(sample.padding, sample.Item2), iter: 20_000);
+    }
+
+    [Fact]
+    public void Escaped_ChunksOfBackslashes_AreWhatTakingThemInOrderEscapes()
+    {
+        // Text of backslashes and other bytes, in runs of every length, cut into 64-byte chunks: the chunk's escaped
+        // bytes other than backslashes, with the carry from chunk to chunk, are the ones a backslash escapes reading
+        // the text byte by byte.
+        var texts = Gen.Select(Gen.Bool, Gen.Int[1, 70], (backslash, length) => (backslash, length)).Array[1, 40];
+        texts.Sample(runs =>
+        {
+            var isBackslash = runs.SelectMany(run => Enumerable.Repeat(run.backslash, run.length)).ToArray();
+            var expected = new bool[isBackslash.Length];
+            for (var k = 0; k < isBackslash.Length; k++)
+            {
+                if (isBackslash[k] && k + 1 < isBackslash.Length && !expected[k])
+                {
+                    expected[k + 1] = true;
+                }
+            }
+
+            var carry = 0UL;
+            for (var chunk = 0; chunk + 64 <= isBackslash.Length; chunk += 64)
+            {
+                var backslashes = 0UL;
+                for (var bit = 0; bit < 64; bit++)
+                {
+                    backslashes |= isBackslash[chunk + bit] ? 1UL << bit : 0;
+                }
+
+                var escaped = JsonOutline.Escaped(backslashes, ref carry);
+                for (var bit = 0; bit < 64; bit++)
+                {
+                    // A backslash a backslash escapes is text, but only a quote's being escaped matters here.
+                    if (!isBackslash[chunk + bit])
+                    {
+                        Assert.True(expected[chunk + bit] == ((escaped >> bit & 1) != 0), $"byte {chunk + bit}");
+                    }
+                }
+            }
+        }, iter: 20_000);
     }
 
     [Fact]

@@ -231,17 +231,49 @@ internal static class JsonOutline
         }
     }
 
-    // The index after the string whose opening quote is at i, or -1 when it is not closed. The text is looked at sixteen
-    // bytes at a time: the quotes and backslashes among them are found at once and then taken in order, a backslash
-    // making the byte after it part of the text whatever it is. An escaped document (an HTTP body, an SQS message) has
-    // an escape every few bytes, which a search for the next quote or backslash would each start again from.
+    // The index after the string whose opening quote is at i, or -1 when it is not closed. Most strings (names, short
+    // values) close within their first sixteen bytes, before any backslash: one look at them tells. A longer text is
+    // looked at 64 bytes at a time without taking its escapes one by one — an escaped document (an HTTP body, an SQS
+    // message) has one every few bytes: which bytes a backslash escapes is worked out for the whole chunk from the runs
+    // of backslashes in it (see Escaped), and the first quote left is the closing one. The last bytes, too few for a
+    // chunk, are looked at sixteen at a time, their quotes and backslashes taken in order.
     private static int SkipString(ReadOnlySpan<byte> json, int i)
     {
-        var escaped = -1; // the index of the byte the last backslash escapes
         i++;
+        var escaped = -1; // the index of the byte the last backslash escapes
         if (Vector128.IsHardwareAccelerated)
         {
             ref var first = ref MemoryMarshal.GetReference(json);
+            if (i <= json.Length - Vector128<byte>.Count)
+            {
+                var block = Vector128.LoadUnsafe(ref first, (nuint)i);
+                var quotes = Vector128.Equals(block, Vector128.Create((byte)'"')).ExtractMostSignificantBits();
+                var backslashes = Vector128.Equals(block, Vector128.Create((byte)'\\')).ExtractMostSignificantBits();
+                if (quotes != 0 && (backslashes & ((quotes & (0u - quotes)) - 1)) == 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(quotes) + 1; // a quote before any backslash
+                }
+            }
+
+            var carry = 0UL; // 1 when the chunk's first byte is escaped by a run of backslashes that ended the chunk before
+            for (; i <= json.Length - 64; i += 64)
+            {
+                ulong quotes = 0, backslashes = 0;
+                for (var k = 0; k < 64; k += Vector128<byte>.Count)
+                {
+                    var block = Vector128.LoadUnsafe(ref first, (nuint)(i + k));
+                    quotes |= (ulong)Vector128.Equals(block, Vector128.Create((byte)'"')).ExtractMostSignificantBits() << k;
+                    backslashes |= (ulong)Vector128.Equals(block, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << k;
+                }
+
+                var closing = quotes & ~Escaped(backslashes, ref carry);
+                if (closing != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(closing) + 1;
+                }
+            }
+
+            escaped = carry != 0 ? i : -1;
             for (; i <= json.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
             {
                 var block = Vector128.LoadUnsafe(ref first, (nuint)i);
@@ -284,5 +316,23 @@ internal static class JsonOutline
         }
 
         return -1;
+    }
+
+    // The bytes of a 64-byte chunk other than backslashes that a backslash escapes, bit k for byte k (a backslash's own
+    // bit says nothing: only whether a quote is escaped matters): the byte after each run of backslashes of odd length,
+    // and the first byte when the run that ended the chunk before was odd (`carry`, set here for the next chunk). Adding a run's first bit to the run carries through it into the byte after it; that byte's index is odd
+    // for a run of odd length that starts at an even index, and even for one that starts at an odd index, so the two
+    // kinds of run are added separately. A run that reaches the chunk's end carries out of the sum, and escapes the next
+    // chunk's first byte when it started at an odd index (64 less an odd index is odd).
+    internal static ulong Escaped(ulong backslashes, ref ulong carry)
+    {
+        const ulong EvenBits = 0x5555_5555_5555_5555;
+        var carryIn = carry;
+        var runs = backslashes & ~carryIn; // an escaped first byte is text, a backslash too: it starts no run
+        var starts = runs & ~(runs << 1);
+        var afterEven = (runs + (starts & EvenBits)) & ~runs;
+        var oddSum = runs + (starts & ~EvenBits);
+        carry = oddSum < runs ? 1UL : 0UL;
+        return (afterEven & ~EvenBits) | (oddSum & ~runs & EvenBits) | carryIn;
     }
 }
