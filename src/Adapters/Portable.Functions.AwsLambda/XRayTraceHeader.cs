@@ -1,8 +1,12 @@
+using System.Buffers;
+
 namespace Portable.Functions.AwsLambda;
 
 /// <summary>Converts the X-Ray trace header to a W3C <c>traceparent</c>.</summary>
 internal static class XRayTraceHeader
 {
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
     /// <summary>
     /// Converts <c>Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1</c> to
     /// <c>00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01</c>.
@@ -13,6 +17,11 @@ internal static class XRayTraceHeader
         if (string.IsNullOrEmpty(header))
         {
             return null;
+        }
+
+        if (IsCanonical(header))
+        {
+            return Compose(header.AsSpan(7, 8), header.AsSpan(16, 24), header.AsSpan(48, 16), header[73] == '1');
         }
 
         ReadOnlySpan<char> root = default, parent = default;
@@ -55,6 +64,38 @@ internal static class XRayTraceHeader
             return null;
         }
 
+        return Compose(epoch, unique, parent, sampled);
+    }
+
+    // The header as the Runtime API sends it, read at fixed places without splitting it: Root first, then Parent and
+    // Sampled, each valid, and nothing after them (such as a Lineage) that names any of the three again — the general
+    // reading takes the last of a repeated name, so such a header goes to it.
+    private static bool IsCanonical(string header)
+    {
+        // Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1
+        const int Length = 74;
+        if (header.Length < Length || !header.StartsWith("Root=1-", StringComparison.Ordinal) || header[15] != '-'
+            || !header.AsSpan(40, 8).SequenceEqual(";Parent=") || !header.AsSpan(64, 9).SequenceEqual(";Sampled=") || header[73] is not ('0' or '1'))
+        {
+            return false;
+        }
+
+        if (header.Length > Length)
+        {
+            var rest = header.AsSpan(Length);
+            if (rest[0] != ';' || rest.Contains("root", StringComparison.OrdinalIgnoreCase) || rest.Contains("parent", StringComparison.OrdinalIgnoreCase)
+                || rest.Contains("sampled", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return IsLowerHex(header.AsSpan(7, 8)) && IsLowerHex(header.AsSpan(16, 24)) && IsLowerHex(header.AsSpan(48, 16))
+            && !header.AsSpan(48, 16).SequenceEqual("0000000000000000");
+    }
+
+    private static string Compose(ReadOnlySpan<char> epoch, ReadOnlySpan<char> unique, ReadOnlySpan<char> parent, bool sampled)
+    {
         // Composed on the stack: the traceparent is the one string allocated (every invocation converts its header).
         Span<char> traceParent = stackalloc char[55];
         "00-".CopyTo(traceParent);
@@ -66,16 +107,5 @@ internal static class XRayTraceHeader
         return new string(traceParent);
     }
 
-    private static bool IsLowerHex(ReadOnlySpan<char> value)
-    {
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsLowerHex(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(LowerHex);
 }
