@@ -117,6 +117,41 @@ public sealed class SqsJsonTests
     }
 
     [Fact]
+    public void ReadEvent_RecordsOfOneQueue_ShareOneStringOfTheirArnRegionAndSource()
+    {
+        // The ARN of the second record is the same text escaped differently; the third is another queue's.
+        var payload = Encoding.UTF8.GetBytes("""
+            {"Records":[
+              {"messageId":"a","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:q1","awsRegion":"eu-west-1"},
+              {"messageId":"b","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:q\u0031","awsRegion":"eu-west-1"},
+              {"messageId":"c","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:q2","awsRegion":"eu-west-1"}]}
+            """);
+
+        var first = SqsJson.ReadEvent(payload).Records!;
+        var next = SqsJson.ReadEvent(Encoding.UTF8.GetBytes("""
+            {"Records":[{"messageId":"d","eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:q2","awsRegion":"eu-west-1"}]}
+            """)).Records!;
+
+        Assert.Equal(["arn:aws:sqs:eu-west-1:123456789012:q1", "arn:aws:sqs:eu-west-1:123456789012:q1", "arn:aws:sqs:eu-west-1:123456789012:q2"], first.Select(r => r!.EventSourceArn));
+        Assert.Same(first[0]!.EventSourceArn, first[1]!.EventSourceArn);
+        Assert.Same(first[0]!.AwsRegion, first[2]!.AwsRegion);
+        Assert.Same(first[0]!.EventSource, first[2]!.EventSource);
+        Assert.Same(first[2]!.EventSourceArn, next[0]!.EventSourceArn); // the next event from the same queue too
+        Assert.Same(first[2]!.AwsRegion, next[0]!.AwsRegion);
+    }
+
+    [Theory]
+    [InlineData("""{"Records":[{"awsRegion":"eu-west-1"},{"awsRegion":"eu-west-~"}]}""")]
+    [InlineData("""{"Records":[{"eventSourceARN":"arn"},{"eventSourceARN":"ar\uD800"}]}""")]
+    public void ReadEvent_RepeatedMemberOfInvalidText_ThrowsJsonException(string template)
+    {
+        // After a valid text, one that is not (0xFF, a lone surrogate) is not taken for it.
+        byte[] payload = [.. Encoding.UTF8.GetBytes(template).Select(b => b == (byte)'~' ? (byte)0xFF : b)];
+
+        Assert.ThrowsAny<JsonException>(() => SqsJson.ReadEvent(payload));
+    }
+
+    [Fact]
     public void WriteBatchResponse_IsTheDocumentedPartialBatchResponse()
     {
         Assert.Equal("""{"batchItemFailures":[]}""", Encoding.UTF8.GetString(EnvelopeWriter.WriteBatchResponse([]).Span));

@@ -9,6 +9,9 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class DynamoDbJson
 {
+    // The same in every record of a table stream's batches: one string each, not one per record.
+    private static readonly RepeatedText EventSourceArns = new(), Regions = new();
+
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
     public static List<DynamoDbRecord?>? ReadRecords(ReadOnlySpan<byte> payload) => EnvelopeReader.ReadRecords<DynamoDbRecord>(payload, ReadRecord);
 
@@ -27,11 +30,11 @@ internal static class DynamoDbJson
             }
             else if (reader.ValueTextEquals("eventSourceARN"u8))
             {
-                record.EventSourceArn = ReadString(ref reader, ".eventSourceARN");
+                record.EventSourceArn = ReadRepeatedString(ref reader, ".eventSourceARN", EventSourceArns);
             }
             else if (reader.ValueTextEquals("awsRegion"u8))
             {
-                record.AwsRegion = ReadString(ref reader, ".awsRegion");
+                record.AwsRegion = ReadRepeatedString(ref reader, ".awsRegion", Regions);
             }
             else if (reader.ValueTextEquals("dynamodb"u8))
             {

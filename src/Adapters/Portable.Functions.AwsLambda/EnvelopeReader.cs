@@ -38,6 +38,18 @@ internal static class EnvelopeReader
         };
     }
 
+    /// <summary>A string or <c>null</c>, checked as <see cref="ReadString"/> checks it; the same text as the last one read there is that same string.</summary>
+    internal static string? ReadRepeatedString(ref Utf8JsonReader reader, string path, RepeatedText repeated)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => repeated.Read(ref reader, path),
+            _ => throw WrongType(path, "a string"),
+        };
+    }
+
     /// <summary>
     /// Checks a member that must be a string or <c>null</c> (with valid text), as <see cref="ReadString"/> would, without
     /// keeping it: for a member nothing reads, such as an envelope's <c>version</c>.
@@ -486,6 +498,49 @@ internal static class EnvelopeReader
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A member whose text repeats from record to record and from event to event — a record's queue, stream or table ARN,
+    /// its region, its source — kept as the last string read on the thread, which is returned again while the text is
+    /// the same: a batch of records from one queue makes one string of each, not one per record. A string is only ever
+    /// returned for its own text.
+    /// </summary>
+    internal sealed class RepeatedText
+    {
+        private static int s_count;
+
+        [ThreadStatic]
+        private static Entry?[]? t_last;
+
+        private readonly int _index = Interlocked.Increment(ref s_count) - 1;
+
+        /// <summary>The reader's current string (valid text, or a <see cref="JsonException"/> as <see cref="Text"/> throws).</summary>
+        public string Read(ref Utf8JsonReader reader, string path)
+        {
+            var last = t_last;
+            if (last is not null && _index < last.Length && last[_index] is { } entry && reader.ValueTextEquals(entry.Utf8))
+            {
+                return entry.Text;
+            }
+
+            var text = Text(ref reader, path);
+            if (last is null || _index >= last.Length)
+            {
+                Array.Resize(ref last, Math.Max(Volatile.Read(ref s_count), _index + 1));
+                t_last = last;
+            }
+
+            last[_index] = new Entry(System.Text.Encoding.UTF8.GetBytes(text), text);
+            return text;
+        }
+
+        private sealed class Entry(byte[] utf8, string text)
+        {
+            public byte[] Utf8 { get; } = utf8;
+
+            public string Text { get; } = text;
         }
     }
 

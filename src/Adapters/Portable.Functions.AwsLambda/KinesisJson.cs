@@ -8,6 +8,9 @@ namespace Portable.Functions.AwsLambda;
 /// <summary>Reads the Kinesis Data Streams event with <see cref="Utf8JsonReader"/> directly, as <see cref="SqsJson"/> does the SQS event.</summary>
 internal static class KinesisJson
 {
+    // The same in every record of a stream's batches: one string each, not one per record.
+    private static readonly RepeatedText EventSourceArns = new(), Regions = new();
+
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
     /// <param name="payload">The event.</param>
     /// <param name="rentData">Whether each record's data may be decoded into an array rented from the shared pool (<see cref="KinesisData.RentedData"/>).</param>
@@ -25,11 +28,11 @@ internal static class KinesisJson
             }
             else if (reader.ValueTextEquals("eventSourceARN"u8))
             {
-                record.EventSourceArn = ReadString(ref reader, ".eventSourceARN");
+                record.EventSourceArn = ReadRepeatedString(ref reader, ".eventSourceARN", EventSourceArns);
             }
             else if (reader.ValueTextEquals("awsRegion"u8))
             {
-                record.AwsRegion = ReadString(ref reader, ".awsRegion");
+                record.AwsRegion = ReadRepeatedString(ref reader, ".awsRegion", Regions);
             }
             else if (reader.ValueTextEquals("kinesis"u8))
             {

@@ -10,6 +10,9 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class SnsJson
 {
+    // The same in every record of a subscription's events: one string each, not one per record.
+    private static readonly RepeatedText SubscriptionArns = new(), TopicArns = new();
+
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a mapped member has the wrong type.</exception>
     /// <param name="payload">The event.</param>
     /// <param name="rentMessages">Whether each message goes into an array rented from the shared pool (<see cref="SnsMessage.RentedMessage"/>).</param>
@@ -23,7 +26,7 @@ internal static class SnsJson
         {
             if (reader.ValueTextEquals("EventSubscriptionArn"u8))
             {
-                record.EventSubscriptionArn = ReadString(ref reader, ".EventSubscriptionArn");
+                record.EventSubscriptionArn = ReadRepeatedString(ref reader, ".EventSubscriptionArn", SubscriptionArns);
             }
             else if (reader.ValueTextEquals("Sns"u8))
             {
@@ -53,7 +56,7 @@ internal static class SnsJson
             }
             else if (reader.ValueTextEquals("TopicArn"u8))
             {
-                message.TopicArn = ReadString(ref reader, ".Sns.TopicArn");
+                message.TopicArn = ReadRepeatedString(ref reader, ".Sns.TopicArn", TopicArns);
             }
             else if (reader.ValueTextEquals("Subject"u8))
             {

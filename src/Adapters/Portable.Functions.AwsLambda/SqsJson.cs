@@ -10,6 +10,9 @@ namespace Portable.Functions.AwsLambda;
 /// </summary>
 internal static class SqsJson
 {
+    // The same in every record of a queue's batches: one string each, not one per record.
+    private static readonly RepeatedText EventSources = new(), EventSourceArns = new(), Regions = new();
+
     /// <summary>Reads the records' members the adapter maps; a <c>null</c> record stays <c>null</c> (the mapper reports it).</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
     /// <summary>The system attributes SQS sends with every record (AWS's <c>MessageSystemAttributeName</c>).</summary>
@@ -54,15 +57,15 @@ internal static class SqsJson
             }
             else if (reader.ValueTextEquals("eventSource"u8))
             {
-                record.EventSource = ReadString(ref reader, ".eventSource");
+                record.EventSource = ReadRepeatedString(ref reader, ".eventSource", EventSources);
             }
             else if (reader.ValueTextEquals("eventSourceARN"u8))
             {
-                record.EventSourceArn = ReadString(ref reader, ".eventSourceARN");
+                record.EventSourceArn = ReadRepeatedString(ref reader, ".eventSourceARN", EventSourceArns);
             }
             else if (reader.ValueTextEquals("awsRegion"u8))
             {
-                record.AwsRegion = ReadString(ref reader, ".awsRegion");
+                record.AwsRegion = ReadRepeatedString(ref reader, ".awsRegion", Regions);
             }
             else
             {
