@@ -29,6 +29,22 @@ public sealed class HttpApiJsonTests
     }
 
     [Fact]
+    public void ReadRequest_SamePathAgain_IsTheSameString_AndAnotherPathItsOwn()
+    {
+        static HttpApiRequest Read(string path) => HttpApiJson.ReadRequest(Encoding.UTF8.GetBytes(
+            "{\"rawPath\":\"" + path + "\",\"requestContext\":{\"http\":{\"path\":\"" + path + "\"}}}"));
+
+        var first = Read("/orders/price");
+        var second = Read("/orders/price");
+        var other = Read("/orders/list");
+
+        Assert.Same(first.RawPath, second.RawPath);
+        Assert.Same(first.HttpPath, second.HttpPath);
+        Assert.Equal(("/orders/list", "/orders/list"), (other.RawPath, other.HttpPath));
+        Assert.Equal("/orders/price", Read("/orders/pric\\u0065").RawPath); // escaped, the same text
+    }
+
+    [Fact]
     public void ReadRequest_EscapedNamesRepeatedMembersNullsAndUnknownShapes_LastMemberWinsAndNullHeadersAreLeftOut()
     {
         const string payload = """

@@ -16,6 +16,9 @@ internal static class HttpApiJson
     /// <summary>The methods nearly every request has: each is one string, not a new one per event.</summary>
     private static readonly KnownNames HttpMethods = new("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
 
+    // A function behind a route is asked for the same path again and again: one string of it, not two per request.
+    private static readonly RepeatedText RawPaths = new(), HttpPaths = new();
+
     /// <summary>Reads the members of the event the adapter maps.</summary>
     /// <exception cref="JsonException">The payload is not JSON, not an object, or a member has the wrong type.</exception>
     public static HttpApiRequest ReadRequest(ReadOnlySpan<byte> payload) => ReadEvent(payload, ReadMembers);
@@ -31,7 +34,7 @@ internal static class HttpApiJson
             }
             else if (reader.ValueTextEquals("rawPath"u8))
             {
-                request.RawPath = ReadString(ref reader, "$.rawPath");
+                request.RawPath = ReadRepeatedString(ref reader, "$.rawPath", RawPaths);
             }
             else if (reader.ValueTextEquals("rawQueryString"u8))
             {
@@ -114,7 +117,7 @@ internal static class HttpApiJson
             }
             else if (reader.ValueTextEquals("path"u8))
             {
-                request.HttpPath = ReadString(ref reader, "$.requestContext.http.path");
+                request.HttpPath = ReadRepeatedString(ref reader, "$.requestContext.http.path", HttpPaths);
             }
             else
             {
