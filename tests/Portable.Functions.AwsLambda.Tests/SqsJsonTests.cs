@@ -140,6 +140,17 @@ public sealed class SqsJsonTests
         Assert.Same(first[2]!.AwsRegion, next[0]!.AwsRegion);
     }
 
+    [Fact]
+    public void ReadEvent_RepeatedLongText_IsReadAgainEachTime()
+    {
+        // A text longer than any ARN is not kept by the thread: each record has its own string of it.
+        var arn = new string('a', EnvelopeReader.RepeatedText.MaxKept + 1);
+        var records = SqsJson.ReadEvent(Encoding.UTF8.GetBytes($$"""{"Records":[{"eventSourceARN":"{{arn}}"},{"eventSourceARN":"{{arn}}"}]}""")).Records!;
+
+        Assert.Equal(arn, records[1]!.EventSourceArn);
+        Assert.NotSame(records[0]!.EventSourceArn, records[1]!.EventSourceArn);
+    }
+
     [Theory]
     [InlineData("""{"Records":[{"awsRegion":"eu-west-1"},{"awsRegion":"eu-west-~"}]}""")]
     [InlineData("""{"Records":[{"eventSourceARN":"arn"},{"eventSourceARN":"ar\uD800"}]}""")]

@@ -509,6 +509,9 @@ internal static class EnvelopeReader
     /// </summary>
     internal sealed class RepeatedText
     {
+        /// <summary>The longest text kept (an ARN has at most a few hundred characters).</summary>
+        internal const int MaxKept = 512;
+
         private static int s_count;
 
         [ThreadStatic]
@@ -526,6 +529,11 @@ internal static class EnvelopeReader
             }
 
             var text = Text(ref reader, path);
+            if (text.Length > MaxKept)
+            {
+                return text; // not an ARN or a region: nothing a thread should keep
+            }
+
             if (last is null || _index >= last.Length)
             {
                 Array.Resize(ref last, Math.Max(Volatile.Read(ref s_count), _index + 1));
