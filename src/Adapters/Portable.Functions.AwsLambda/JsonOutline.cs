@@ -320,10 +320,11 @@ internal static class JsonOutline
 
     // The bytes of a 64-byte chunk other than backslashes that a backslash escapes, bit k for byte k (a backslash's own
     // bit says nothing: only whether a quote is escaped matters): the byte after each run of backslashes of odd length,
-    // and the first byte when the run that ended the chunk before was odd (`carry`, set here for the next chunk). Adding a run's first bit to the run carries through it into the byte after it; that byte's index is odd
-    // for a run of odd length that starts at an even index, and even for one that starts at an odd index, so the two
-    // kinds of run are added separately. A run that reaches the chunk's end carries out of the sum, and escapes the next
-    // chunk's first byte when it started at an odd index (64 less an odd index is odd).
+    // and the first byte when the run that ended the chunk before was odd (`carry`, set here for the next chunk).
+    // Adding a run's first bit to the run carries through it into the byte after it; that byte's index is odd for a run
+    // of odd length that starts at an even index, and even for one that starts at an odd index, so the two kinds of run
+    // are added separately. A run that reaches the chunk's end carries out of the sum, and escapes the next chunk's
+    // first byte when it started at an odd index (64 less an odd index is odd).
     internal static ulong Escaped(ulong backslashes, ref ulong carry)
     {
         const ulong EvenBits = 0x5555_5555_5555_5555;
